@@ -1,0 +1,5 @@
+import sys
+
+from ehf.cli import main
+
+sys.exit(main())

@@ -1,0 +1,566 @@
+"""Peppol BIS Catalogue 3 / EHF Catalogue (T19): streaming reader and writer.
+
+Supplier catalogues can hold hundreds of thousands of lines, so the reader never
+builds the whole tree: :func:`iter_catalogue` parses the header, then yields one
+:class:`CatalogueItem` per ``cac:CatalogueLine`` with :func:`lxml.etree.iterparse`,
+clearing each line and dropping earlier siblings, so memory stays bounded by the
+largest single line. The declared encoding (e.g. ISO-8859-1) is honoured, DTDs and
+entities are refused as everywhere in this library, and there is no size cap.
+
+:func:`write_catalogue` streams the other way with :class:`lxml.etree.xmlfile`;
+:func:`build_catalogue` is the in-memory convenience on top of it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import IO, Final
+
+from lxml import etree
+
+from ehf.errors import EhfError
+from ehf.namespaces import CAC, CATALOGUE
+from ehf.order_response import (
+    NSMAP,
+    XML_SPACE,
+    Party,
+    Period,
+    add,
+    add_id,
+    add_period,
+    add_tax_category,
+    identifiers,
+    party,
+    period,
+    prune_empty,
+    required_date,
+    required_text,
+    root_nsmap,
+    text,
+    to_decimal,
+    unless_same,
+)
+
+PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:catalogue:3"
+PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:poacc:bis:catalogue_only:3"
+PEPPOL_PROFILE_WITHOUT_RESPONSE: Final = "urn:fdc:peppol.eu:poacc:bis:catalogue_wo_response:3"
+EHF_CUSTOMIZATION: Final = (
+    "urn:fdc:peppol.eu:poacc:trns:catalogue:3:extended:urn:fdc:anskaffelser.no:2019:ehf:spec:3.0"
+)
+EHF_PROFILE: Final = "urn:fdc:anskaffelser.no:2019:ehf:postaward:g3:01:1.0"
+
+_ROOT_TAG: Final = f"{{{CATALOGUE}}}Catalogue"
+_LINE_TAG: Final = f"{{{CAC}}}CatalogueLine"
+_TRUE: Final = {"true": True, "false": False}
+
+Source = str | os.PathLike[str] | IO[bytes]
+
+
+@dataclass(frozen=True)
+class Classification:
+    code: str
+    list_id: str  # e.g. "TST" (UNSPSC), "MP", "STI"
+    list_version_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An item specification document (image, data sheet): a reference, not the bytes."""
+
+    id: str
+    uri: str | None = None
+    document_type_code: str | None = None  # e.g. "PRODUCT_IMAGE"
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class CatalogueHeader:
+    id: str
+    issue_date: date
+    provider: Party
+    receiver: Party
+    validity: Period = field(default_factory=Period)
+    name: str | None = None
+    action_code: str | None = None  # Add / Replace / Update / Delete
+    version_id: str | None = None
+    contract_id: str | None = None
+    seller: Party | None = None
+    customer: Party | None = None
+    profile_id: str | None = None  # as read; the writer chooses from its arguments
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    line_id: str
+    name: str
+    seller_item_id: str | None = None
+    standard_item_id: str | None = None  # GTIN when the scheme is 0160
+    standard_item_scheme: str | None = None
+    manufacturer_item_id: str | None = None
+    buyers_item_id: str | None = None
+    description: str | None = None
+    keywords: tuple[str, ...] = ()
+    brand: str | None = None
+    classifications: tuple[Classification, ...] = ()
+    action_code: str | None = None  # Add / Update / Delete
+    orderable: bool | None = None
+    orderable_unit: str | None = None  # UN/ECE Rec 20 unit code
+    content_quantity: Decimal | None = None
+    content_unit_code: str | None = None
+    pack_size: Decimal | None = None
+    min_order_quantity: Decimal | None = None
+    max_order_quantity: Decimal | None = None
+    line_validity: Period | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    price_base_quantity: Decimal | None = None
+    price_base_unit_code: str | None = None  # None: the orderable (or content) unit
+    price_validity: Period | None = None
+    vat_category: str | None = None
+    vat_percent: Decimal | None = None
+    origin_country: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    properties: tuple[tuple[str, str], ...] = ()  # AdditionalItemProperty (name, value)
+
+    @property
+    def discontinued(self) -> bool:
+        return self.action_code == "Delete" or self.orderable is False
+
+
+# ------------------------------------------------------------------------- read
+
+
+class CatalogueReader:
+    """Stream a catalogue: ``header`` is read on construction, ``items()`` yields
+    the lines once. Use as a context manager (or call :meth:`close`) to release
+    the file when not reading to the end."""
+
+    def __init__(self, source: Source) -> None:
+        self._file: IO[bytes] | None = None
+        if isinstance(source, str | os.PathLike):
+            self._file = open(source, "rb")  # noqa: SIM115 - closed in close()/items()
+            stream: IO[bytes] = self._file
+        else:
+            stream = source
+        self._events = etree.iterparse(
+            stream,
+            events=("start", "end"),
+            tag=(_ROOT_TAG, _LINE_TAG),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        self._root: etree._Element | None = None  # the Catalogue element, pruned as lines are read
+        self._started = False
+        try:
+            self.header = self._read_header()
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> CatalogueReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _next(self) -> tuple[str, etree._Element] | None:
+        try:
+            event, el = next(self._events)
+        except StopIteration:
+            return None
+        except etree.XMLSyntaxError as exc:
+            raise EhfError(f"Not well-formed XML: {exc}") from None
+        if not self._started:
+            self._started = True
+            if el.getroottree().docinfo.doctype:
+                raise EhfError("Documents with a DOCTYPE declaration are refused.")
+        return event, el
+
+    def _read_header(self) -> CatalogueHeader:
+        while (step := self._next()) is not None:
+            event, el = step
+            if el.tag == _LINE_TAG and event == "start":
+                parent = el.getparent()
+                if parent is None or parent.tag != _ROOT_TAG:
+                    continue
+                self._root = parent
+                return _parse_header(parent)
+            if el.tag == _ROOT_TAG and event == "end":
+                return _parse_header(el)
+        raise EhfError("Expected a UBL Catalogue document (optionally in an SBDH envelope).")
+
+    def items(self) -> Iterator[CatalogueItem]:
+        try:
+            while (step := self._next()) is not None:
+                event, el = step
+                if event != "end" or el.tag != _LINE_TAG:
+                    continue
+                parent = el.getparent()
+                if parent is None or parent.tag != _ROOT_TAG:
+                    continue
+                yield parse_catalogue_line(el)
+                el.clear(keep_tail=False)
+                while el.getprevious() is not None:
+                    del parent[0]
+        finally:
+            self.close()
+
+
+def iter_catalogue(source: Source) -> tuple[CatalogueHeader, Iterator[CatalogueItem]]:
+    """Open ``source`` (a path or a binary file) and return the catalogue header
+    and a lazy iterator over its items (bounded memory)."""
+    reader = CatalogueReader(source)
+    return reader.header, reader.items()
+
+
+def _parse_header(root: etree._Element) -> CatalogueHeader:
+    provider = party(root.find("cac:ProviderParty", NSMAP))
+    receiver = party(root.find("cac:ReceiverParty", NSMAP))
+    if provider is None or receiver is None:
+        raise EhfError("Missing mandatory element cac:ProviderParty or cac:ReceiverParty.")
+    return CatalogueHeader(
+        id=required_text(root, "cbc:ID"),
+        issue_date=required_date(root, "cbc:IssueDate"),
+        provider=provider,
+        receiver=receiver,
+        validity=period(root.find("cac:ValidityPeriod", NSMAP)) or Period(),
+        name=text(root, "cbc:Name"),
+        action_code=text(root, "cbc:ActionCode"),
+        version_id=text(root, "cbc:VersionID"),
+        contract_id=text(root, "cac:ReferencedContract/cbc:ID"),
+        seller=party(root.find("cac:SellerSupplierParty/cac:Party", NSMAP)),
+        customer=party(root.find("cac:ContractorCustomerParty/cac:Party", NSMAP)),
+        profile_id=text(root, "cbc:ProfileID"),
+    )
+
+
+def parse_catalogue_line(line: etree._Element) -> CatalogueItem:
+    """Map one ``cac:CatalogueLine`` element to a :class:`CatalogueItem`.
+
+    This is the hot loop of the reader, so it indexes children by tag once per
+    level instead of evaluating an ElementPath expression per field."""
+    lc = _index(line)
+    item = _first(lc, "cac:Item")
+    if item is None:
+        raise EhfError(f"Catalogue line {_text(lc, 'cbc:ID')!r} has no cac:Item.")
+    ic = _index(item)
+    price_el = _first(_index(_first(lc, "cac:RequiredItemLocationQuantity")), "cac:Price")
+    pc = _index(price_el)
+    amount, base = _first(pc, "cbc:PriceAmount"), _first(pc, "cbc:BaseQuantity")
+    content = _first(lc, "cbc:ContentUnitQuantity")
+    standard = _first(_index(_first(ic, "cac:StandardItemIdentification")), "cbc:ID")
+    tax = _index(_first(ic, "cac:ClassifiedTaxCategory"))
+    orderable = _text(lc, "cbc:OrderableIndicator")
+    line_id = _text(lc, "cbc:ID")
+    name = _text(ic, "cbc:Name")
+    if line_id is None or name is None:
+        raise EhfError("Missing mandatory element cbc:ID or cac:Item/cbc:Name in a catalogue line.")
+    return CatalogueItem(
+        line_id=line_id,
+        name=name,
+        seller_item_id=_nested_id(ic, "cac:SellersItemIdentification"),
+        standard_item_id=_el_text(standard),
+        standard_item_scheme=standard.get("schemeID") if standard is not None else None,
+        manufacturer_item_id=_nested_id(ic, "cac:ManufacturersItemIdentification"),
+        buyers_item_id=_nested_id(ic, "cac:BuyersItemIdentification"),
+        description=_text(ic, "cbc:Description"),
+        keywords=tuple(t for el in ic.get(_T["cbc:Keyword"], ()) if (t := _el_text(el)) is not None),
+        brand=_text(ic, "cbc:BrandName"),
+        classifications=tuple(
+            Classification(el.text or "", el.get("listID") or "", el.get("listVersionID"))
+            for cc in ic.get(_T["cac:CommodityClassification"], ())
+            for el in cc
+            if el.tag == _T["cbc:ItemClassificationCode"] and _el_text(el) is not None
+        ),
+        action_code=_text(lc, "cbc:ActionCode"),
+        orderable=_TRUE.get(orderable.strip()) if orderable else None,
+        orderable_unit=_text(lc, "cbc:OrderableUnit"),
+        content_quantity=_number(content),
+        content_unit_code=content.get("unitCode") if content is not None else None,
+        pack_size=_number(_first(ic, "cbc:PackSizeNumeric")),
+        min_order_quantity=_number(_first(lc, "cbc:MinimumOrderQuantity")),
+        max_order_quantity=_number(_first(lc, "cbc:MaximumOrderQuantity")),
+        line_validity=period(_first(lc, "cac:LineValidityPeriod")),
+        price=_number(amount),
+        currency=amount.get("currencyID") if amount is not None else None,
+        price_base_quantity=_number(base),
+        price_base_unit_code=unless_same(
+            base.get("unitCode") if base is not None else None,
+            _text(lc, "cbc:OrderableUnit")
+            or (content.get("unitCode") if content is not None else None)
+            or "EA",
+        ),
+        price_validity=period(_first(pc, "cac:ValidityPeriod")),
+        vat_category=_text(tax, "cbc:ID"),
+        vat_percent=_number(_first(tax, "cbc:Percent")),
+        origin_country=_text(_index(_first(ic, "cac:OriginCountry")), "cbc:IdentificationCode"),
+        attachments=tuple(
+            Attachment(
+                id=required_text(ref, "cbc:ID"),
+                uri=text(ref, "cac:Attachment/cac:ExternalReference/cbc:URI"),
+                document_type_code=text(ref, "cbc:DocumentTypeCode"),
+                description=text(ref, "cbc:DocumentDescription"),
+            )
+            for ref in ic.get(_T["cac:ItemSpecificationDocumentReference"], ())
+        ),
+        properties=tuple(
+            (name, value)
+            for prop in ic.get(_T["cac:AdditionalItemProperty"], ())
+            if (name := text(prop, "cbc:Name")) is not None and (value := text(prop, "cbc:Value")) is not None
+        ),
+    )
+
+
+class _Tags(dict[str, str]):
+    """ "cbc:Name" -> "{urn:...CommonBasicComponents-2}Name", computed once per term."""
+
+    def __missing__(self, term: str) -> str:
+        prefix, local = term.split(":")
+        clark = f"{{{NSMAP[prefix]}}}{local}"
+        self[term] = clark
+        return clark
+
+
+_T: Final = _Tags()
+Children = dict[str, list[etree._Element]]
+
+
+def _index(el: etree._Element | None) -> Children:
+    children: Children = {}
+    if el is not None:
+        for child in el:
+            children.setdefault(child.tag, []).append(child)
+    return children
+
+
+def _first(children: Children, term: str) -> etree._Element | None:
+    found = children.get(_T[term])
+    return found[0] if found else None
+
+
+def _el_text(el: etree._Element | None) -> str | None:
+    if el is None or el.text is None or not el.text.strip(XML_SPACE):
+        return None
+    return el.text  # type: ignore[no-any-return]
+
+
+def _text(children: Children, term: str) -> str | None:
+    return _el_text(_first(children, term))
+
+
+def _nested_id(children: Children, term: str) -> str | None:
+    return _text(_index(_first(children, term)), "cbc:ID")
+
+
+def _number(el: etree._Element | None) -> Decimal | None:
+    value = _el_text(el)
+    return None if value is None else to_decimal(value, etree.QName(el).localname if el is not None else "")
+
+
+# ------------------------------------------------------------------------ write
+
+
+def write_catalogue(
+    target: str | os.PathLike[str] | IO[bytes],
+    header: CatalogueHeader,
+    items: Iterable[CatalogueItem],
+    *,
+    profile: str = "peppol",
+    with_response: bool = True,
+) -> int:
+    """Stream a catalogue to ``target`` (UTF-8); returns the number of lines.
+
+    ``profile`` "peppol" writes BIS Catalogue (catalogue only, or catalogue
+    without response when ``with_response`` is false); "ehf" the EHF identifiers.
+    Memory use does not grow with the number of items. Elements are serialised
+    one by one (lxml's ``xmlfile`` would repeat the namespace declarations on
+    every line)."""
+    peppol_profile = PEPPOL_PROFILE if with_response else PEPPOL_PROFILE_WITHOUT_RESPONSE
+    customization, profile_id = identifiers(
+        profile, (PEPPOL_CUSTOMIZATION, peppol_profile), (EHF_CUSTOMIZATION, EHF_PROFILE)
+    )
+    root_tag = etree.tostring(etree.Element(_ROOT_TAG, nsmap=root_nsmap(CATALOGUE)))
+    count = 0
+    with _open_target(target) as out:
+        out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+        out.write(root_tag[:-2] + b">")  # b"<Catalogue ... />" -> start tag
+        for el in _header_elements(header, customization, profile_id):
+            out.write(_without_ns_declarations(el))
+        for item in items:
+            out.write(_without_ns_declarations(_line_element(item)))
+            count += 1
+        out.write(b"</Catalogue>")
+    if count == 0:
+        raise EhfError("A catalogue needs at least one line.")
+    return count
+
+
+class _open_target:
+    """A binary sink for a path (opened and closed here) or a caller's file."""
+
+    def __init__(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
+        self._owned = isinstance(target, str | os.PathLike)
+        self._file: IO[bytes] = open(target, "wb") if isinstance(target, str | os.PathLike) else target  # noqa: SIM115
+
+    def __enter__(self) -> IO[bytes]:
+        return self._file
+
+    def __exit__(self, *exc: object) -> None:
+        if self._owned:
+            self._file.close()
+
+
+_NS_DECLARATION: Final = re.compile(rb'\s+xmlns(?::\w+)?="[^"]*"')
+
+
+def _without_ns_declarations(el: etree._Element) -> bytes:
+    """Serialise ``el`` without the namespace declarations on its start tag; the
+    enclosing Catalogue element declares them once. (libxml2 escapes ">" in
+    attribute values, so the first ">" ends the start tag.)"""
+    data = bytes(etree.tostring(el, encoding="UTF-8", xml_declaration=False))
+    end = data.index(b">")
+    return _NS_DECLARATION.sub(b"", data[:end]) + data[end:]
+
+
+def build_catalogue(
+    header: CatalogueHeader,
+    items: Iterable[CatalogueItem],
+    *,
+    profile: str = "peppol",
+    with_response: bool = True,
+) -> bytes:
+    """The whole catalogue as bytes (see :func:`write_catalogue`)."""
+    buffer = io.BytesIO()
+    write_catalogue(buffer, header, items, profile=profile, with_response=with_response)
+    return buffer.getvalue()
+
+
+def _header_elements(header: CatalogueHeader, customization: str, profile_id: str) -> list[etree._Element]:
+    root = etree.Element(_ROOT_TAG, nsmap=root_nsmap(CATALOGUE))
+    add(root, "cbc:CustomizationID", customization)
+    add(root, "cbc:ProfileID", profile_id)
+    add(root, "cbc:ID", header.id)
+    add(root, "cbc:ActionCode", header.action_code)
+    add(root, "cbc:Name", header.name)
+    add(root, "cbc:IssueDate", header.issue_date)
+    add(root, "cbc:VersionID", header.version_id)
+    validity = add(root, "cac:ValidityPeriod")
+    add(validity, "cbc:StartDate", header.validity.start_date)
+    add(validity, "cbc:EndDate", header.validity.end_date)
+    if not (header.validity.start_date or header.validity.end_date):
+        # ValidityPeriod is mandatory in T19; an open period still needs content.
+        add(validity, "cbc:StartDate", header.issue_date)
+    add(add(root, "cac:ReferencedContract"), "cbc:ID", header.contract_id)
+    for tag, p in (("cac:ProviderParty", header.provider), ("cac:ReceiverParty", header.receiver)):
+        el = add(root, tag)
+        add(el, "cbc:EndpointID", p.endpoint_id, schemeID=p.endpoint_scheme)
+        add_id(el, "cac:PartyIdentification", p.party_id, p.party_id_scheme)
+        add(add(add(el, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", p.country_code)
+        add(add(el, "cac:PartyLegalEntity"), "cbc:RegistrationName", p.name)
+    for tag, other in (
+        ("cac:SellerSupplierParty", header.seller),
+        ("cac:ContractorCustomerParty", header.customer),
+    ):
+        if other is not None:
+            el = add(add(root, tag), "cac:Party")
+            add(el, "cbc:EndpointID", other.endpoint_id, schemeID=other.endpoint_scheme)
+            add_id(el, "cac:PartyIdentification", other.party_id, other.party_id_scheme)
+            add(add(el, "cac:PartyName"), "cbc:Name", other.trade_name)
+            add(
+                add(add(el, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", other.country_code
+            )
+    prune_empty(root)
+    return list(root)
+
+
+def _line_element(item: CatalogueItem) -> etree._Element:
+    line = etree.Element(_LINE_TAG, nsmap=NSMAP)
+    add(line, "cbc:ID", item.line_id)
+    add(line, "cbc:ActionCode", item.action_code)
+    if item.orderable is not None:
+        add(line, "cbc:OrderableIndicator", "true" if item.orderable else "false")
+    add(line, "cbc:OrderableUnit", item.orderable_unit)
+    add(line, "cbc:ContentUnitQuantity", item.content_quantity, unitCode=item.content_unit_code)
+    quantity_unit = item.orderable_unit or item.content_unit_code or "EA"
+    add(line, "cbc:MinimumOrderQuantity", item.min_order_quantity, unitCode=quantity_unit)
+    add(line, "cbc:MaximumOrderQuantity", item.max_order_quantity, unitCode=quantity_unit)
+    if item.line_validity is not None:
+        add_period(line, "cac:LineValidityPeriod", item.line_validity)
+    if item.price is not None:
+        if not item.currency:
+            raise EhfError(f"Catalogue line {item.line_id}: a price needs a currency.")
+        price = add(add(line, "cac:RequiredItemLocationQuantity"), "cac:Price")
+        add(price, "cbc:PriceAmount", item.price, currencyID=item.currency)
+        add(
+            price,
+            "cbc:BaseQuantity",
+            item.price_base_quantity,
+            unitCode=item.price_base_unit_code or quantity_unit,
+        )
+        if item.price_validity is not None:
+            add_period(price, "cac:ValidityPeriod", item.price_validity)
+    el = add(line, "cac:Item")
+    add(el, "cbc:Description", item.description)
+    add(el, "cbc:PackSizeNumeric", item.pack_size)
+    add(el, "cbc:Name", item.name)
+    for keyword in item.keywords:
+        add(el, "cbc:Keyword", keyword)
+    add(el, "cbc:BrandName", item.brand)
+    add_id(el, "cac:BuyersItemIdentification", item.buyers_item_id)
+    add_id(el, "cac:SellersItemIdentification", item.seller_item_id)
+    add_id(el, "cac:ManufacturersItemIdentification", item.manufacturer_item_id)
+    add_id(el, "cac:StandardItemIdentification", item.standard_item_id, item.standard_item_scheme)
+    for att in item.attachments:
+        ref = add(el, "cac:ItemSpecificationDocumentReference")
+        add(ref, "cbc:ID", att.id)
+        add(ref, "cbc:DocumentTypeCode", att.document_type_code)
+        add(ref, "cbc:DocumentDescription", att.description)
+        add(add(add(ref, "cac:Attachment"), "cac:ExternalReference"), "cbc:URI", att.uri)
+    add(add(el, "cac:OriginCountry"), "cbc:IdentificationCode", item.origin_country)
+    for c in item.classifications:
+        add(
+            add(el, "cac:CommodityClassification"),
+            "cbc:ItemClassificationCode",
+            c.code,
+            listID=c.list_id,
+            listVersionID=c.list_version_id,
+        )
+    if item.vat_category:
+        add_tax_category(el, "cac:ClassifiedTaxCategory", item.vat_category, item.vat_percent)
+    for name, value in item.properties:
+        prop = add(el, "cac:AdditionalItemProperty")
+        add(prop, "cbc:Name", name)
+        add(prop, "cbc:Value", value)
+    # prune_empty skips the element it is given, so wrap the line for the pass.
+    holder = etree.Element("holder")
+    holder.append(line)
+    prune_empty(holder)
+    return line
+
+
+__all__ = [
+    "Attachment",
+    "CatalogueHeader",
+    "CatalogueItem",
+    "CatalogueReader",
+    "Classification",
+    "build_catalogue",
+    "iter_catalogue",
+    "parse_catalogue_line",
+    "write_catalogue",
+]

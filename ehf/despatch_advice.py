@@ -1,0 +1,244 @@
+"""Peppol BIS Despatch Advice 3 / EHF Despatch Advice (T16): model, parser and builder.
+
+A despatch advice tells the buyer what is on its way: per order line the
+delivered quantity and, for a partial delivery, the outstanding (back-ordered)
+quantity with a reason. :meth:`DespatchLine.partial` builds such a line from
+the ordered and delivered quantities.
+
+Parties: ``supplier`` is the DespatchSupplierParty and ``delivery_customer`` the
+DeliveryCustomerParty (both with endpoint, postal country and legal name); the
+optional ``buyer``/``seller`` are identified by party id and trade name
+(``Party.trade_name`` = PartyName/Name), as the T16 data model has it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal
+from typing import Final
+
+from lxml import etree
+
+from ehf.errors import EhfError
+from ehf.namespaces import DESPATCH_ADVICE
+from ehf.order_response import (
+    NSMAP,
+    Party,
+    Period,
+    add,
+    add_id,
+    add_period,
+    attr,
+    date_value,
+    decimal,
+    document_root,
+    identifiers,
+    party,
+    period,
+    prune_empty,
+    required_date,
+    required_party,
+    required_text,
+    root_nsmap,
+    serialize,
+    text,
+    texts,
+    time_value,
+    to_decimal,
+)
+
+PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3"
+PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:poacc:bis:despatch_advice:3"
+EHF_CUSTOMIZATION: Final = (
+    "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3:extended:urn:fdc:anskaffelser.no:2019:ehf:spec:3.0"
+)
+EHF_PROFILE: Final = "urn:fdc:anskaffelser.no:2019:ehf:postaward:g3:05:1.0"
+
+
+@dataclass(frozen=True)
+class DespatchLine:
+    id: str
+    order_line_id: str
+    item_name: str
+    delivered_quantity: Decimal
+    unit_code: str
+    outstanding_quantity: Decimal | None = None
+    outstanding_reason: str | None = None
+    note: str | None = None
+    order_id: str | None = None  # OrderLineReference/OrderReference/ID
+    buyers_item_id: str | None = None
+    sellers_item_id: str | None = None
+    standard_item_id: str | None = None
+    standard_item_scheme: str | None = None
+
+    @classmethod
+    def partial(
+        cls,
+        id: str,
+        order_line_id: str,
+        item_name: str,
+        *,
+        ordered: Decimal,
+        delivered: Decimal,
+        unit_code: str,
+        reason: str = "Restordre",
+        **extra: object,
+    ) -> DespatchLine:
+        """A line delivering ``delivered`` of ``ordered``; the rest is outstanding
+        (back-ordered) with ``reason`` (PEPPOL-T16-R007 wants a reason)."""
+        if delivered < 0 or delivered > ordered:
+            raise EhfError(f"Line {id}: delivered {delivered} is not between 0 and the ordered {ordered}.")
+        outstanding = ordered - delivered
+        return cls(
+            id,
+            order_line_id,
+            item_name,
+            delivered,
+            unit_code,
+            outstanding_quantity=outstanding if outstanding else None,
+            outstanding_reason=reason if outstanding else None,
+            **extra,  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class DespatchAdvice:
+    id: str
+    issue_date: date
+    supplier: Party
+    delivery_customer: Party
+    lines: tuple[DespatchLine, ...]
+    order_id: str | None = None
+    issue_time: time | None = None
+    note: str | None = None
+    buyer: Party | None = None
+    seller: Party | None = None
+    shipment_id: str = "1"
+    tracking_id: str | None = None
+    despatch_date: date | None = None
+    estimated_delivery: Period | None = None
+    extra_order_ids: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(self.lines))
+        if not self.lines:
+            raise EhfError("A despatch advice needs at least one despatch line.")
+
+
+def parse_despatch_advice(data: bytes) -> DespatchAdvice:
+    """Parse a despatch advice (bare or in an SBDH envelope) into the model.
+
+    Raises :class:`EhfError` for malformed XML, another document type or missing
+    mandatory content."""
+    root = document_root(data, DESPATCH_ADVICE, "DespatchAdvice")
+    order_ids = texts(root, "cac:OrderReference/cbc:ID")
+    shipment = root.find("cac:Shipment", NSMAP)
+    return DespatchAdvice(
+        id=required_text(root, "cbc:ID"),
+        issue_date=required_date(root, "cbc:IssueDate"),
+        supplier=required_party(root, "cac:DespatchSupplierParty/cac:Party"),
+        delivery_customer=required_party(root, "cac:DeliveryCustomerParty/cac:Party"),
+        lines=tuple(_parse_line(el) for el in root.iterfind("cac:DespatchLine", NSMAP)),
+        order_id=order_ids[0] if order_ids else None,
+        extra_order_ids=order_ids[1:],
+        issue_time=time_value(root, "cbc:IssueTime"),
+        note=text(root, "cbc:Note"),
+        buyer=party(root.find("cac:BuyerCustomerParty/cac:Party", NSMAP)),
+        seller=party(root.find("cac:SellerSupplierParty/cac:Party", NSMAP)),
+        shipment_id=(text(shipment, "cbc:ID") or "1") if shipment is not None else "1",
+        tracking_id=text(root, "cac:Shipment/cac:Delivery/cbc:TrackingID"),
+        despatch_date=date_value(root, "cac:Shipment/cac:Delivery/cac:Despatch/cbc:ActualDespatchDate"),
+        estimated_delivery=period(root.find("cac:Shipment/cac:Delivery/cac:EstimatedDeliveryPeriod", NSMAP)),
+    )
+
+
+def _parse_line(el: etree._Element) -> DespatchLine:
+    item = "cac:Item"
+    delivered = required_text(el, "cbc:DeliveredQuantity")
+    return DespatchLine(
+        id=required_text(el, "cbc:ID"),
+        order_line_id=required_text(el, "cac:OrderLineReference/cbc:LineID"),
+        item_name=required_text(el, f"{item}/cbc:Name"),
+        delivered_quantity=to_decimal(delivered, "cbc:DeliveredQuantity"),
+        unit_code=attr(el, "cbc:DeliveredQuantity", "unitCode") or "",
+        outstanding_quantity=decimal(el, "cbc:OutstandingQuantity"),
+        outstanding_reason=text(el, "cbc:OutstandingReason"),
+        note=text(el, "cbc:Note"),
+        order_id=text(el, "cac:OrderLineReference/cac:OrderReference/cbc:ID"),
+        buyers_item_id=text(el, f"{item}/cac:BuyersItemIdentification/cbc:ID"),
+        sellers_item_id=text(el, f"{item}/cac:SellersItemIdentification/cbc:ID"),
+        standard_item_id=text(el, f"{item}/cac:StandardItemIdentification/cbc:ID"),
+        standard_item_scheme=attr(el, f"{item}/cac:StandardItemIdentification/cbc:ID", "schemeID"),
+    )
+
+
+def build_despatch_advice(advice: DespatchAdvice, *, profile: str = "peppol", sbdh: bool = False) -> bytes:
+    """Serialise ``advice`` as UBL 2.1 DespatchAdvice XML in schema order, without
+    empty elements or UBLVersionID; ``profile`` is "peppol" or "ehf"."""
+    customization, profile_id = identifiers(
+        profile, (PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE), (EHF_CUSTOMIZATION, EHF_PROFILE)
+    )
+    root = etree.Element(f"{{{DESPATCH_ADVICE}}}DespatchAdvice", nsmap=root_nsmap(DESPATCH_ADVICE))
+    add(root, "cbc:CustomizationID", customization)
+    add(root, "cbc:ProfileID", profile_id)
+    add(root, "cbc:ID", advice.id)
+    add(root, "cbc:IssueDate", advice.issue_date)
+    add(root, "cbc:IssueTime", advice.issue_time)
+    add(root, "cbc:Note", advice.note)
+    for order_id in (advice.order_id, *advice.extra_order_ids):
+        add(add(root, "cac:OrderReference"), "cbc:ID", order_id)
+    _main_party(add(root, "cac:DespatchSupplierParty"), advice.supplier)
+    _main_party(add(root, "cac:DeliveryCustomerParty"), advice.delivery_customer)
+    for tag, other in (("cac:BuyerCustomerParty", advice.buyer), ("cac:SellerSupplierParty", advice.seller)):
+        if other is not None:
+            _other_party(add(root, tag), other)
+    _shipment(root, advice)
+    for line in advice.lines:
+        _build_line(add(root, "cac:DespatchLine"), line)
+    prune_empty(root)
+    return serialize(root, sbdh=sbdh, sender=advice.supplier, receiver=advice.delivery_customer)
+
+
+def _main_party(parent: etree._Element, p: Party) -> None:
+    el = add(parent, "cac:Party")
+    add(el, "cbc:EndpointID", p.endpoint_id, schemeID=p.endpoint_scheme)
+    add_id(el, "cac:PartyIdentification", p.party_id, p.party_id_scheme)
+    add(add(add(el, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", p.country_code)
+    add(add(el, "cac:PartyLegalEntity"), "cbc:RegistrationName", p.name)
+
+
+def _other_party(parent: etree._Element, p: Party) -> None:
+    el = add(parent, "cac:Party")
+    add_id(el, "cac:PartyIdentification", p.party_id, p.party_id_scheme)
+    add(add(el, "cac:PartyName"), "cbc:Name", p.trade_name)
+    add(add(add(el, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", p.country_code)
+
+
+def _shipment(root: etree._Element, advice: DespatchAdvice) -> None:
+    if not (advice.tracking_id or advice.despatch_date or advice.estimated_delivery):
+        if advice.shipment_id == "1":
+            return
+    shipment = add(root, "cac:Shipment")
+    add(shipment, "cbc:ID", advice.shipment_id)
+    delivery = add(shipment, "cac:Delivery")
+    add(delivery, "cbc:TrackingID", advice.tracking_id)
+    if advice.estimated_delivery is not None:
+        add_period(delivery, "cac:EstimatedDeliveryPeriod", advice.estimated_delivery)
+    add(add(delivery, "cac:Despatch"), "cbc:ActualDespatchDate", advice.despatch_date)
+
+
+def _build_line(el: etree._Element, line: DespatchLine) -> None:
+    add(el, "cbc:ID", line.id)
+    add(el, "cbc:Note", line.note)
+    add(el, "cbc:DeliveredQuantity", line.delivered_quantity, unitCode=line.unit_code)
+    add(el, "cbc:OutstandingQuantity", line.outstanding_quantity, unitCode=line.unit_code)
+    add(el, "cbc:OutstandingReason", line.outstanding_reason)
+    ref = add(el, "cac:OrderLineReference")
+    add(ref, "cbc:LineID", line.order_line_id)
+    add(add(ref, "cac:OrderReference"), "cbc:ID", line.order_id)
+    item = add(el, "cac:Item")
+    add(item, "cbc:Name", line.item_name)
+    add_id(item, "cac:BuyersItemIdentification", line.buyers_item_id)
+    add_id(item, "cac:SellersItemIdentification", line.sellers_item_id)
+    add_id(item, "cac:StandardItemIdentification", line.standard_item_id, line.standard_item_scheme)

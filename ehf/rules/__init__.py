@@ -1,0 +1,1 @@
+"""Peppol BIS business rules, implemented in Python from the specification."""

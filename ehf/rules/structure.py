@@ -1,0 +1,84 @@
+"""A generic, data-driven checker for the Peppol generated "basic" rules.
+
+The Peppol structure rules (``PEPPOL-Txx-Bnnnnn``) are all of five kinds: an element
+MUST be provided, an attribute MUST be present, a value (or attribute) MUST be part of
+a code list, an element MUST contain a fixed value, and a document MUST NOT contain
+elements not part of the data model. A transaction describes them as a table of
+:class:`NodeSpec` keyed by element path (``"/cac:OrderLine/cac:LineItem"``; ``""`` is
+the root) and :func:`structure_check` walks the document once to apply them.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ehf import codelists
+from ehf.namespaces import CAC, CBC
+
+PREFIX = {CBC: "cbc", CAC: "cac"}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSpec:
+    allowed: frozenset[str]  # child terms of the data model, e.g. "cbc:ID"
+    unknown_rule: str | None  # rule for children outside ``allowed``
+    mandatory: tuple[tuple[str, str], ...] = ()  # (child term, rule id)
+    attributes: tuple[tuple[str, str], ...] = ()  # (required attribute, rule id)
+    codes: tuple[tuple[str | None, tuple[str, ...], str], ...] = ()  # (attribute or None=value, lists, rule id)
+    fixed: tuple[str, str] | None = None  # (fixed value, rule id)
+
+
+def term(el: etree._Element) -> str:
+    qn = etree.QName(el)
+    prefix = PREFIX.get(qn.namespace or "")
+    return f"{prefix}:{qn.localname}" if prefix else el.tag
+
+
+def _in_lists(value: str, lists: tuple[str, ...]) -> bool:
+    return any(value in codelists.BY_ID[name] for name in lists)
+
+
+def _check_node(el: etree._Element, spec: NodeSpec, child_terms: list[str]) -> Iterator[tuple[str, etree._Element]]:
+    for child, rule_id in spec.mandatory:
+        if child not in child_terms:
+            yield rule_id, el
+    for attr, rule_id in spec.attributes:
+        if el.get(attr) is None:
+            yield rule_id, el
+    for attr, lists, rule_id in spec.codes:
+        if attr is None:
+            if not _in_lists(" ".join((el.text or "").split()), lists):
+                yield rule_id, el
+        else:
+            value = el.get(attr)
+            if value is not None and not _in_lists(value, lists):
+                yield rule_id, el
+    if spec.fixed is not None and " ".join((el.text or "").split()) != spec.fixed[0]:
+        yield spec.fixed[1], el
+
+
+def structure_check(nodes: Mapping[str, NodeSpec]) -> Callable[[etree._Element], list[tuple[str, etree._Element]]]:
+    """Return a check that applies the ``nodes`` table to a document root."""
+
+    def check(root: etree._Element) -> list[tuple[str, etree._Element]]:
+        out: list[tuple[str, etree._Element]] = []
+
+        def walk(el: etree._Element, path: str) -> None:
+            children = [c for c in el if isinstance(c.tag, str)]
+            terms = [term(c) for c in children]
+            spec = nodes.get(path)
+            if spec is not None:
+                out.extend(_check_node(el, spec, terms))
+            for child, t in zip(children, terms):
+                if spec is not None and t not in spec.allowed:
+                    if spec.unknown_rule:
+                        out.append((spec.unknown_rule, child))
+                    continue
+                walk(child, f"{path}/{t}")
+
+        walk(root, "")
+        return out
+
+    return check

@@ -1,0 +1,42 @@
+"""``python -m ehf validate``: one line per finding, exit 0 / 1 (fatal) / 2 (unreadable)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from ehf import build_order
+from tests.ehf.order_factory import make_order
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*files: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ehf", "validate", *map(str, files)],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def test_valid_file_exits_0(tmp_path: Path) -> None:
+    f = tmp_path / "order.xml"
+    f.write_bytes(build_order(make_order()))
+    result = run(f)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == f"{f}\tOK"
+
+
+def test_fatal_finding_exits_1(tmp_path: Path) -> None:
+    f = tmp_path / "order.xml"
+    f.write_bytes(build_order(make_order()).replace(b"<cbc:ProfileID>urn:fdc:peppol.eu:poacc:bis:ordering:3",
+                                                    b"<cbc:ProfileID>urn:example:other"))
+    result = run(f)
+    assert result.returncode == 1
+    assert f"{f}\tPEPPOL-T01-R031\tfatal\t" in result.stdout
+
+
+def test_hostile_file_exits_2_without_traceback(tmp_path: Path) -> None:
+    f = tmp_path / "evil.xml"
+    f.write_bytes(b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>')
+    result = run(f, tmp_path / "missing.xml")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "DOCTYPE" in result.stderr and "missing.xml" in result.stderr

@@ -1,0 +1,52 @@
+"""The official Peppol rule unit tests (vefa-validator testSets) for Order
+Response (T76), Catalogue (T19), Despatch Advice (T16) and Order Agreement (T110).
+
+For every expectation, ``<success>`` means the rule must not fire on the fragment,
+``<error>``/``<warning>`` means it must fire with that flag (``number`` times, when given).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ehf.findings import Flag
+from ehf.rules import t16, t19, t76, t110
+from ehf.rules.engine import RuleSet
+from ehf.xmlsafe import parse_bytes
+from tests.ehf.shared_paths import unit_test_files
+from tests.ehf.unit_test_sets import Expectation, read_test_set
+
+RULE_SETS: dict[str, RuleSet] = {
+    "order-response": t76.RULES,
+    "catalogue": t19.RULES,
+    "despatch-advice": t16.RULES,
+    "order-agreement": t110.RULES,
+}
+OUTCOMES = {"success", "error", "warning"}  # T110 test asserts also hold <description> children
+CASES = [
+    (kind, e)
+    for kind in RULE_SETS
+    for f in unit_test_files(kind)
+    for e in read_test_set(f)
+    if e.kind in OUTCOMES
+]
+
+
+def test_all_test_sets_found() -> None:
+    assert [len(unit_test_files(kind)) for kind in RULE_SETS] == [9, 15, 8, 23]
+    assert len(CASES) >= 150
+
+
+@pytest.mark.parametrize(("kind", "expectation"), CASES, ids=[f"{k}/{e.id}" for k, e in CASES])
+def test_expectation(kind: str, expectation: Expectation) -> None:
+    rules = RULE_SETS[kind]
+    assert expectation.rule_id in {r.rule_id for r in rules.all_rules()}
+    findings = [f for f in rules.check(parse_bytes(expectation.document)) if f.rule_id == expectation.rule_id]
+    if expectation.kind == "success":
+        assert findings == []
+        return
+    want = Flag.FATAL if expectation.kind == "error" else Flag.WARNING
+    assert findings, f"{expectation.rule_id} did not fire"
+    assert {f.flag for f in findings} == {want}
+    if expectation.number is not None:
+        assert len(findings) == expectation.number

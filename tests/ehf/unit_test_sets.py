@@ -1,0 +1,40 @@
+"""Read vefa-validator ``<testSet>`` files: each ``<test>`` is a document fragment plus
+the expected outcome of one rule (success / error / warning, optionally a count)."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+VEFA = "{http://difi.no/xsd/vefa/validator/1.0}"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    file: str
+    index: int
+    kind: str  # "success" | "error" | "warning"
+    rule_id: str
+    number: int | None
+    document: bytes
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}#{self.index}:{self.kind}:{self.rule_id}"
+
+
+def read_test_set(path: Path) -> list[Expectation]:
+    root = etree.parse(str(path)).getroot()
+    out = []
+    for index, test in enumerate(root.iter(f"{VEFA}test"), start=1):
+        fragment = next(c for c in test if isinstance(c.tag, str) and not c.tag.startswith(VEFA))
+        document = etree.tostring(copy.deepcopy(fragment))
+        for expected in test.find(f"{VEFA}assert"):
+            if not isinstance(expected.tag, str):
+                continue
+            number = expected.get("number")
+            out.append(Expectation(path.name, index, etree.QName(expected).localname, expected.text.strip(),
+                                   int(number) if number else None, document))
+    return out

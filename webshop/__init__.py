@@ -1,0 +1,61 @@
+"""The webshop Flask application: catalogue search, cart, orders, approvals, EHF out."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, has_request_context, redirect, render_template, session, url_for
+from flask_wtf.csrf import CSRFError
+from flask_login import current_user
+
+from webshop.config import INSTANCE_DIR, Config
+from webshop import sqlite as _sqlite  # noqa: F401  (registers the SQLite pragmas)
+from webshop.extensions import babel, csrf, db, login_manager, migrate
+
+
+def select_locale() -> str:
+    chosen = session.get("locale") if has_request_context() else None
+    if chosen in ("nb", "en"):
+        return chosen
+    return "nb"  # bokmål is the default whatever the browser says; English is opt-in
+
+
+def create_app(config: type[Config] = Config, **overrides) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    from webshop import models  # noqa: F401  (register every table)
+    from webshop.admin.views import bp as admin_bp
+    from webshop.approvals.views import bp as approvals_bp
+    from webshop.auth.views import bp as auth_bp
+    from webshop.cart.views import bp as cart_bp
+    from webshop.catalogue.views import bp as catalogue_bp
+    from webshop.cli import register_cli
+    from webshop.orders.views import bp as orders_bp
+    from webshop.templating import register_templating
+
+    for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp):
+        app.register_blueprint(bp)
+    register_templating(app)
+    register_cli(app)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("csrf_error.html"), 400
+
+    @app.get("/")
+    def index():
+        if current_user.is_authenticated:
+            return redirect(url_for("catalogue.search"))
+        return redirect(url_for("auth.login"))
+
+    return app

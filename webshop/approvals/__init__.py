@@ -1,0 +1,1 @@
+"""Approval workflow: who may approve which order. Rules in rules.py are plain Python."""

@@ -1,0 +1,120 @@
+"""Cart use cases. Catalogue lines never carry a price from the browser: the price
+is read from the live catalogue when the order is submitted."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from webshop.cart.models import CartLine
+from webshop.catalogue.models import Agreement, Supplier, agreement_members
+from webshop.catalogue.services import orderable_item, today_in_norway
+from webshop.extensions import db
+from webshop.orgs.models import User
+
+
+class CartError(Exception):
+    """A cart change that cannot be made; the message is shown to the user."""
+
+
+def check_quantity(quantity: Decimal) -> Decimal:
+    limit = Decimal(current_app.config["MAX_LINE_QUANTITY"])
+    if not quantity.is_finite() or quantity <= 0:
+        raise CartError(_("Antallet må være større enn null."))
+    if quantity > limit:
+        raise CartError(_("Antallet kan ikke være over %(limit)s. Kontakt leverandøren for større kvanta.", limit=limit))
+    if quantity != quantity.quantize(Decimal("0.001")):
+        raise CartError(_("Antallet kan ha høyst tre desimaler."))
+    return quantity
+
+
+def cart_lines(user: User) -> list[CartLine]:
+    return list(
+        db.session.scalars(
+            select(CartLine)
+            .where(CartLine.user_id == user.id)
+            .options(joinedload(CartLine.item), joinedload(CartLine.supplier))
+            .order_by(CartLine.supplier_id, CartLine.id)
+        )
+    )
+
+
+def add_item(user: User, item_id: int, quantity: Decimal) -> CartLine:
+    """Put a catalogue item in the cart, adding to the quantity if it is already there."""
+    check_quantity(quantity)
+    item = orderable_item(user.organisation_id, item_id)
+    if item is None:
+        raise CartError(_("Varen finnes ikke i katalogene dine, eller den er utgått."))
+    line = db.session.scalar(select(CartLine).where(CartLine.user_id == user.id, CartLine.item_id == item.id))
+    if line is None:
+        line = CartLine(
+            user_id=user.id, item_id=item.id, supplier_id=item.catalogue.agreement.supplier_id, quantity=quantity
+        )
+        db.session.add(line)
+    else:
+        line.quantity = check_quantity(line.quantity + quantity)
+    db.session.flush()
+    return line
+
+
+def suppliers_for(user: User) -> list[Supplier]:
+    """Suppliers with a valid agreement the user's organisation is a member of."""
+    day = today_in_norway()
+    return list(
+        db.session.scalars(
+            select(Supplier)
+            .join(Agreement, Agreement.supplier_id == Supplier.id)
+            .join(agreement_members, agreement_members.c.agreement_id == Agreement.id)
+            .where(
+                agreement_members.c.organisation_id == user.organisation_id,
+                Agreement.valid_from <= day,
+                Agreement.valid_to >= day,
+            )
+            .distinct()
+            .order_by(Supplier.name)
+        )
+    )
+
+
+def add_free_text(
+    user: User, *, supplier_id: int, description: str, quantity: Decimal, unit_code: str, estimated_price: Decimal
+) -> CartLine:
+    """A line for something the catalogue lacks. It always needs an approver's eye."""
+    check_quantity(quantity)
+    if supplier_id not in {s.id for s in suppliers_for(user)}:
+        raise CartError(_("Velg en leverandør dere har avtale med."))
+    if estimated_price < 0:
+        raise CartError(_("Prisen kan ikke være negativ."))
+    line = CartLine(
+        user_id=user.id,
+        supplier_id=supplier_id,
+        description=description.strip(),
+        quantity=quantity,
+        unit_code=unit_code,
+        estimated_price=estimated_price,
+    )
+    db.session.add(line)
+    db.session.flush()
+    return line
+
+
+def _own_line(user: User, line_id: int) -> CartLine:
+    line = db.session.get(CartLine, line_id)
+    if line is None or line.user_id != user.id:
+        raise CartError(_("Linjen finnes ikke i handlekurven din."))
+    return line
+
+
+def update_quantity(user: User, line_id: int, quantity: Decimal) -> CartLine:
+    line = _own_line(user, line_id)
+    line.quantity = check_quantity(quantity)
+    db.session.flush()
+    return line
+
+
+def remove_line(user: User, line_id: int) -> None:
+    db.session.delete(_own_line(user, line_id))
+    db.session.flush()

@@ -1,0 +1,131 @@
+"""The cart: add, change, remove, free-text lines, and submit."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from webshop.cart import services
+from webshop.cart.forms import FreeTextForm, QuantityForm, SubmitCartForm
+from webshop.catalogue.forms import AddToCartForm
+from webshop.extensions import db
+from webshop.orders.services import submit_cart
+from webshop.orgs.models import Role, Unit
+from webshop.permissions import can_order
+from webshop.urls import is_safe_next
+
+bp = Blueprint("cart", __name__, template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_orderer():
+    if not can_order(current_user):
+        abort(403)
+
+
+def _forms(free_text: FreeTextForm | None = None, submit: SubmitCartForm | None = None):
+    free_text = free_text or FreeTextForm(formdata=None)
+    free_text.supplier_id.choices = [SelectChoice(s.id, s.name) for s in services.suppliers_for(current_user)]
+    submit = submit or SubmitCartForm(formdata=None)
+    units = db.session.query(Unit).filter(Unit.id.in_(current_user.unit_ids(Role.ORDERER))).order_by(Unit.name)
+    submit.unit_id.choices = [SelectChoice(u.id, u.name) for u in units]
+    return free_text, submit
+
+
+def _render(status: int = 200, **forms):
+    free_text, submit = _forms(forms.get("free_text"), forms.get("submit"))
+    lines = services.cart_lines(current_user)
+    return render_template("cart/cart.html", lines=lines, free_text_form=free_text, submit_form=submit,
+                           error_form=forms.get("free_text") or forms.get("submit"),
+                           errors=forms.get("errors", [])), status
+
+
+@bp.get("/handlekurv")
+def show():
+    return _render()
+
+
+@bp.post("/handlekurv/legg-til")
+def add():
+    form = AddToCartForm()
+    back = request.form.get("next")
+    target = back if is_safe_next(back) else url_for("cart.show")
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "danger")
+        return redirect(target)
+    try:
+        line = services.add_item(current_user, int(form.item_id.data), form.quantity.data)
+    except (services.CartError, ValueError) as exc:
+        db.session.rollback()
+        flash(str(exc) if isinstance(exc, services.CartError) else _("Ugyldig vare."), "danger")
+        return redirect(target)
+    db.session.commit()
+    flash(_("%(name)s er lagt i handlekurven.", name=line.item.name), "success")
+    return redirect(target)
+
+
+@bp.post("/handlekurv/<int:line_id>/antall")
+def update(line_id: int):
+    form = QuantityForm()
+    if not form.validate():
+        return _render(400, errors=[e for errs in form.errors.values() for e in errs])
+    try:
+        services.update_quantity(current_user, line_id, form.quantity.data)
+    except services.CartError as exc:
+        db.session.rollback()
+        return _render(400, errors=[str(exc)])
+    db.session.commit()
+    flash(_("Antallet er endret."), "success")
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/handlekurv/<int:line_id>/fjern")
+def remove(line_id: int):
+    try:
+        services.remove_line(current_user, line_id)
+    except services.CartError as exc:
+        db.session.rollback()
+        return _render(404, errors=[str(exc)])
+    db.session.commit()
+    flash(_("Linjen er fjernet."), "success")
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/handlekurv/fritekst")
+def add_free_text():
+    form, _submit = _forms(FreeTextForm())
+    if not form.validate():
+        return _render(400, free_text=form, errors=[e for errs in form.errors.values() for e in errs])
+    try:
+        services.add_free_text(current_user, supplier_id=form.supplier_id.data, description=form.description.data,
+                               quantity=form.quantity.data, unit_code=form.unit_code.data,
+                               estimated_price=form.estimated_price.data)
+    except services.CartError as exc:
+        db.session.rollback()
+        return _render(400, free_text=form, errors=[str(exc)])
+    db.session.commit()
+    flash(_("Fritekstlinjen er lagt til. Den må godkjennes før den sendes."), "success")
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/handlekurv/send")
+def submit():
+    _free, form = _forms(submit=SubmitCartForm())
+    if not form.validate():
+        return _render(400, submit=form, errors=[e for errs in form.errors.values() for e in errs])
+    try:
+        orders = submit_cart(current_user, unit_id=form.unit_id.data, note=form.note.data or "",
+                             buyer_reference=form.buyer_reference.data or "")
+    except services.CartError as exc:
+        db.session.rollback()
+        return _render(400, submit=form, errors=[str(exc)])
+    db.session.commit()
+    numbers = ", ".join(o.number for o in orders)
+    flash(_("Bestillingen er sendt til godkjenning: %(numbers)s.", numbers=numbers), "success")
+    if len(orders) == 1:
+        return redirect(url_for("orders.detail", order_id=orders[0].id))
+    return redirect(url_for("orders.mine"))

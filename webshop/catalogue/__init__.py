@@ -1,0 +1,1 @@
+"""Suppliers, agreements, versioned catalogues and catalogue search."""

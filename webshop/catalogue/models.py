@@ -1,0 +1,128 @@
+"""Suppliers, framework agreements and their versioned catalogues."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ehf.profiles import Profile
+from webshop.dbtypes import Money, Quantity, ScaledDecimal, StrEnumType, UTCDateTime, utcnow
+from webshop.extensions import db
+from webshop.orgs.models import Organisation
+
+
+class Supplier(db.Model):
+    __tablename__ = "suppliers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    orgnr: Mapped[str] = mapped_column(String(9), unique=True)
+    endpoint_scheme: Mapped[str] = mapped_column(String(4), default="0192")
+    endpoint_id: Mapped[str] = mapped_column(String(50))
+    # Which order format the supplier's system expects: Peppol BIS or Norwegian EHF.
+    profile: Mapped[Profile] = mapped_column(StrEnumType(Profile, 30))
+    street: Mapped[str] = mapped_column(String(200))
+    postcode: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(100))
+    min_order_value: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    delivery_days: Mapped[str | None] = mapped_column(String(40))
+
+
+agreement_members = Table(
+    "agreement_members",
+    db.metadata,
+    Column("agreement_id", ForeignKey("agreements.id"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
+)
+
+
+class Agreement(db.Model):
+    """A framework agreement (rammeavtale) between the collaboration and one supplier."""
+
+    __tablename__ = "agreements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collaboration_id: Mapped[int] = mapped_column(ForeignKey("collaborations.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    supplier: Mapped[Supplier] = relationship()
+    members: Mapped[list[Organisation]] = relationship(secondary=agreement_members)
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.valid_from <= day <= self.valid_to
+
+
+class CatalogueStatus(StrEnum):
+    DRAFT = "draft"  # being imported; never served
+    PUBLISHED = "published"  # the live version (one per agreement)
+    RETIRED = "retired"  # an earlier live version
+
+
+class Catalogue(db.Model):
+    """One version of an agreement's catalogue. Orderers only see the published one."""
+
+    __tablename__ = "catalogues"
+    __table_args__ = (UniqueConstraint("agreement_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[CatalogueStatus] = mapped_column(StrEnumType(CatalogueStatus, 20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    agreement: Mapped[Agreement] = relationship()
+
+
+class CatalogueItem(db.Model):
+    __tablename__ = "catalogue_items"
+    __table_args__ = (
+        UniqueConstraint("catalogue_id", "supplier_item_id"),
+        Index("ix_catalogue_items_gtin", "gtin"),
+        Index("ix_catalogue_items_manufacturer_item_id", "manufacturer_item_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalogue_id: Mapped[int] = mapped_column(ForeignKey("catalogues.id"), index=True)
+    supplier_item_id: Mapped[str] = mapped_column(String(60))
+    manufacturer_item_id: Mapped[str | None] = mapped_column(String(60))
+    gtin: Mapped[str | None] = mapped_column(String(14))
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    brand: Mapped[str | None] = mapped_column(String(100))
+    keywords: Mapped[str] = mapped_column(Text, default="")
+    unspsc: Mapped[str | None] = mapped_column(String(8))
+    unit_code: Mapped[str] = mapped_column(String(3))
+    pack_size: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("1"))
+    price: Mapped[Decimal] = mapped_column(ScaledDecimal(4))  # agreement price excl. VAT, NOK
+    list_price: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4))
+    vat_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal("25"))
+    discontinued: Mapped[bool] = mapped_column(Boolean, default=False)
+    catalogue: Mapped[Catalogue] = relationship()
+    other_numbers: Mapped[list[ItemNumber]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ItemNumber(db.Model):
+    """Other numbers an item is known by, e.g. the number in the supplier's paper catalogue."""
+
+    __tablename__ = "item_numbers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalogue_items.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # "paper_catalogue", ...
+    value: Mapped[str] = mapped_column(String(60), index=True)
+    item: Mapped[CatalogueItem] = relationship(back_populates="other_numbers")

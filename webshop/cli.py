@@ -1,0 +1,80 @@
+"""Command-line tools: `flask --app webshop seed demo`, `catalogue import`, `ehf export`."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from webshop.extensions import db
+
+seed_cli = AppGroup("seed", help="Demo and training data.")
+catalogue_cli = AppGroup("catalogue", help="Catalogue import and publishing.")
+ehf_cli = AppGroup("ehf", help="EHF messages.")
+
+
+@seed_cli.command("demo")
+@click.option("--reset", is_flag=True, help="Delete all data first (refused otherwise on a non-empty database).")
+def seed_demo(reset: bool) -> None:
+    """Load the demo collaboration, its users, catalogues and orders."""
+    from seed.loader import SeedError, load_demo
+
+    try:
+        result = load_demo(reset=reset)
+    except SeedError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Demodata for {result.collaboration} er klare ({result.orders} ordrer).")
+    print_accounts(result.accounts)
+
+
+def print_accounts(accounts: list[tuple[str, str, str, str]]) -> None:
+    click.echo("Demobrukere (e-post / passord / roller):")
+    for email, password, name, roles in accounts:
+        click.echo(f"  {email:45} {password:22} {name} – {roles}")
+
+
+@catalogue_cli.command("import")
+@click.option("--agreement", "reference", required=True, help="Framework agreement reference, e.g. IVF-2024-012.")
+@click.option("--draft", is_flag=True, help="Store as a draft version without publishing it.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def catalogue_import(reference: str, draft: bool, path: str) -> None:
+    """Import a catalogue CSV as a new version of the agreement's catalogue."""
+    from webshop.catalogue.csv_import import CatalogueImportError, read_file
+    from webshop.catalogue.models import Agreement
+    from webshop.catalogue.publish import import_catalogue
+
+    agreement = db.session.scalar(select(Agreement).where(Agreement.reference == reference))
+    if agreement is None:
+        raise click.ClickException(f"Fant ingen avtale med referanse {reference}.")
+    try:
+        rows = read_file(path)
+    except CatalogueImportError as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"{len(exc.errors)} feil; ingenting er importert.") from None
+    catalogue = import_catalogue(agreement, rows, publish=not draft)
+    db.session.commit()
+    click.echo(f"{len(rows)} varer importert som versjon {catalogue.version} ({catalogue.status}).")
+
+
+@ehf_cli.command("export")
+@click.argument("order_id", type=int)
+def ehf_export(order_id: int) -> None:
+    """Print the EHF order XML stored for ORDER_ID."""
+    from webshop.orders.models import OrderDocument
+
+    document = db.session.scalar(
+        select(OrderDocument).where(OrderDocument.order_id == order_id).order_by(OrderDocument.id.desc())
+    )
+    if document is None:
+        raise click.ClickException(f"Ordre {order_id} har ingen EHF-melding (ikke godkjent ennå?).")
+    sys.stdout.buffer.write(document.xml)
+
+
+def register_cli(app: Flask) -> None:
+    for group in (seed_cli, catalogue_cli, ehf_cli):
+        app.cli.add_command(group)

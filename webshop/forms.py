@@ -1,0 +1,22 @@
+"""Form pieces shared by several blueprints."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField
+from wtforms.validators import InputRequired, NumberRange
+
+QUANTITY_MESSAGE = _l("Skriv et antall større enn null, høyst %(max)s.")
+
+
+def quantity_field(label: str = _l("Antall"), max_quantity: int = 10_000) -> DecimalField:
+    return DecimalField(
+        label,
+        places=None,
+        validators=[
+            InputRequired(_l("Skriv inn et antall.")),
+            NumberRange(min=0.001, max=max_quantity, message=QUANTITY_MESSAGE % {"max": max_quantity}),
+        ],
+    )
+
+
+class EmptyForm(FlaskForm):
+    """For buttons that only need CSRF protection."""

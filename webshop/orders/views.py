@@ -1,0 +1,48 @@
+"""Order list, order page with status timeline, and the EHF download."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from webshop.approvals.forms import DecisionForm
+from webshop.extensions import db
+from webshop.orders.models import Order, OrderDocument
+from webshop.orders.queries import paginate, visible_orders
+from webshop.permissions import can_view_order
+
+bp = Blueprint("orders", __name__, template_folder="templates")
+
+
+def load_visible_order(order_id: int) -> Order:
+    """404 for orders the user may not see, so other municipalities' order ids reveal nothing."""
+    order = db.session.get(Order, order_id, options=[selectinload(Order.lines), selectinload(Order.events)])
+    if order is None or not can_view_order(current_user, order):
+        abort(404)
+    return order
+
+
+@bp.get("/ordrer")
+@login_required
+def mine():
+    page = request.args.get("side", 1, type=int)
+    results = paginate(visible_orders(current_user), max(page, 1))
+    return render_template("orders/list.html", results=results)
+
+
+@bp.get("/ordrer/<int:order_id>")
+@login_required
+def detail(order_id: int):
+    order = load_visible_order(order_id)
+    return render_template("orders/detail.html", order=order, decision_form=DecisionForm(formdata=None))
+
+
+@bp.get("/ordrer/<int:order_id>/ehf/<int:document_id>")
+@login_required
+def download(order_id: int, document_id: int):
+    order = load_visible_order(order_id)
+    document = db.session.get(OrderDocument, document_id)
+    if document is None or document.order_id != order.id:
+        abort(404)
+    return Response(document.xml, mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{document.filename}"'})

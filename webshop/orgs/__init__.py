@@ -1,0 +1,1 @@
+"""Organisations: the purchasing collaboration, member municipalities, their units, users and roles."""

@@ -1,0 +1,81 @@
+"""Jinja filters and globals: Norwegian money, Oslo times, labels, permission predicates."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_currency, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+
+from webshop import permissions
+from webshop.orders.rules import OrderStatus
+from webshop.orgs.models import Role
+
+STATUS_LABELS = {
+    OrderStatus.PENDING_APPROVAL: _l("Venter på godkjenning"),
+    OrderStatus.APPROVED: _l("Godkjent"),
+    OrderStatus.REJECTED: _l("Avvist"),
+    OrderStatus.SENT: _l("Sendt til leverandør"),
+    OrderStatus.CANCELLED: _l("Kansellert"),
+}
+STATUS_COLORS = {
+    OrderStatus.PENDING_APPROVAL: "warning",
+    OrderStatus.APPROVED: "info",
+    OrderStatus.REJECTED: "danger",
+    OrderStatus.SENT: "success",
+    OrderStatus.CANCELLED: "neutral",
+}
+ACTION_LABELS = {
+    "submitted": _l("Sendt til godkjenning"),
+    "approved": _l("Godkjent"),
+    "rejected": _l("Avvist"),
+    "ehf_built": _l("EHF-ordre laget og kontrollert"),
+    "sent": _l("Levert til leverandøren"),
+    "delivery_failed": _l("Levering feilet"),
+}
+ROLE_LABELS = {
+    Role.ORDERER: _l("Bestiller"),
+    Role.APPROVER: _l("Godkjenner"),
+    Role.UNIT_MANAGER: _l("Enhetsleder"),
+    Role.COORDINATOR: _l("E-handelskoordinator"),
+    Role.CENTRAL_BUYER: _l("Sentral innkjøper"),
+    Role.TRAINER: _l("Opplæringsansvarlig"),
+}
+UNIT_LABELS = {
+    "EA": _l("stk"), "H87": _l("stk"), "XPK": _l("pakke"), "XBX": _l("eske"), "KGM": _l("kg"), "GRM": _l("g"),
+    "LTR": _l("liter"), "XRO": _l("rull"), "PR": _l("par"), "XCT": _l("kartong"), "MTR": _l("meter"),
+    "SET": _l("sett"), "HUR": _l("time"),
+}
+
+
+def money(value: Decimal | None) -> str:
+    if value is None:
+        return "–"
+    return format_currency(value, "NOK")
+
+
+def quantity(value: Decimal) -> str:
+    return format_decimal(value.normalize(), format="#,##0.###")
+
+
+def oslo_time(value) -> str:
+    return format_datetime(value, "short") if value else ""
+
+
+def register_templating(app: Flask) -> None:
+    app.add_template_filter(money)
+    app.add_template_filter(quantity)
+    app.add_template_filter(oslo_time)
+    app.add_template_filter(lambda d: format(d.normalize(), "f"), "plain_number")
+    app.add_template_filter(lambda s: STATUS_LABELS.get(s, s), "status_label")
+    app.add_template_filter(lambda s: STATUS_COLORS.get(s, "neutral"), "status_color")
+    app.add_template_filter(lambda s: ACTION_LABELS.get(s, s), "action_label")
+    app.add_template_filter(lambda s: ROLE_LABELS.get(s, s), "role_label")
+    app.add_template_filter(lambda s: UNIT_LABELS.get(s, s), "unit_label")
+    app.jinja_env.globals.update(
+        can_approve=permissions.can_approve,
+        can_order=permissions.can_order,
+        is_approver=permissions.is_approver,
+        can_administer=permissions.can_administer,
+        current_locale=lambda: str(get_locale()),
+    )
