@@ -24,17 +24,14 @@ from typing import IO, Final
 
 from lxml import etree
 
-from ehf.errors import EhfError
-from ehf.namespaces import CAC, CATALOGUE
-from ehf.order_response import (
+from ehf._ubl import (
     NSMAP,
     XML_SPACE,
-    Party,
-    Period,
     add,
     add_id,
     add_period,
     add_tax_category,
+    fill_party,
     identifiers,
     party,
     period,
@@ -46,6 +43,12 @@ from ehf.order_response import (
     to_decimal,
     unless_same,
 )
+from ehf.errors import EhfError
+from ehf.namespaces import CAC, CATALOGUE
+from ehf.parties import PartyRef, Period
+from ehf.xmlsafe import SAFE_PARSER_OPTIONS, refuse_doctype
+
+Party = PartyRef  # the name this module exported before PartyRef existed
 
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:catalogue:3"
 PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:poacc:bis:catalogue_only:3"
@@ -83,15 +86,15 @@ class Attachment:
 class CatalogueHeader:
     id: str
     issue_date: date
-    provider: Party
-    receiver: Party
+    provider: PartyRef
+    receiver: PartyRef
     validity: Period = field(default_factory=Period)
     name: str | None = None
     action_code: str | None = None  # Add / Replace / Update / Delete
     version_id: str | None = None
     contract_id: str | None = None
-    seller: Party | None = None
-    customer: Party | None = None
+    seller: PartyRef | None = None
+    customer: PartyRef | None = None
     profile_id: str | None = None  # as read; the writer chooses from its arguments
 
 
@@ -152,12 +155,9 @@ class CatalogueReader:
             stream,
             events=("start", "end"),
             tag=(_ROOT_TAG, _LINE_TAG),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
             remove_comments=True,
             remove_pis=True,
+            **SAFE_PARSER_OPTIONS,
         )
         self._root: etree._Element | None = None  # the Catalogue element, pruned as lines are read
         self._started = False
@@ -187,8 +187,7 @@ class CatalogueReader:
             raise EhfError(f"Not well-formed XML: {exc}") from None
         if not self._started:
             self._started = True
-            if el.getroottree().docinfo.doctype:
-                raise EhfError("Documents with a DOCTYPE declaration are refused.")
+            refuse_doctype(el.getroottree())
         return event, el
 
     def _read_header(self) -> CatalogueHeader:
@@ -466,24 +465,15 @@ def _header_elements(header: CatalogueHeader, customization: str, profile_id: st
         # ValidityPeriod is mandatory in T19; an open period still needs content.
         add(validity, "cbc:StartDate", header.issue_date)
     add(add(root, "cac:ReferencedContract"), "cbc:ID", header.contract_id)
+    # ProviderParty and ReceiverParty are of the Party type themselves (no cac:Party child)
     for tag, p in (("cac:ProviderParty", header.provider), ("cac:ReceiverParty", header.receiver)):
-        el = add(root, tag)
-        add(el, "cbc:EndpointID", p.endpoint_id, schemeID=p.endpoint_scheme)
-        add_id(el, "cac:PartyIdentification", p.party_id, p.party_id_scheme)
-        add(add(add(el, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", p.country_code)
-        add(add(el, "cac:PartyLegalEntity"), "cbc:RegistrationName", p.name)
+        fill_party(add(root, tag), p, legal_name=True, address=True)
     for tag, other in (
         ("cac:SellerSupplierParty", header.seller),
         ("cac:ContractorCustomerParty", header.customer),
     ):
         if other is not None:
-            el = add(add(root, tag), "cac:Party")
-            add(el, "cbc:EndpointID", other.endpoint_id, schemeID=other.endpoint_scheme)
-            add_id(el, "cac:PartyIdentification", other.party_id, other.party_id_scheme)
-            add(add(el, "cac:PartyName"), "cbc:Name", other.trade_name)
-            add(
-                add(add(el, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", other.country_code
-            )
+            fill_party(add(add(root, tag), "cac:Party"), other, legal_name=False, trade_name=True, address=True)
     prune_empty(root)
     return list(root)
 

@@ -8,7 +8,7 @@ the ordered and delivered quantities.
 Parties: ``supplier`` is the DespatchSupplierParty and ``delivery_customer`` the
 DeliveryCustomerParty (both with endpoint, postal country and legal name); the
 optional ``buyer``/``seller`` are identified by party id and trade name
-(``Party.trade_name`` = PartyName/Name), as the T16 data model has it.
+(``PartyRef.trade_name`` = PartyName/Name), as the T16 data model has it.
 """
 
 from __future__ import annotations
@@ -20,33 +20,35 @@ from typing import Final
 
 from lxml import etree
 
-from ehf.errors import EhfError
-from ehf.namespaces import DESPATCH_ADVICE
-from ehf.order_response import (
+from ehf._ubl import (
     NSMAP,
-    Party,
-    Period,
     add,
     add_id,
+    add_party,
     add_period,
     attr,
     date_value,
     decimal,
     document_root,
     identifiers,
+    new_document,
     party,
     period,
     prune_empty,
     required_date,
     required_party,
     required_text,
-    root_nsmap,
     serialize,
     text,
     texts,
     time_value,
     to_decimal,
 )
+from ehf.errors import EhfError
+from ehf.namespaces import DESPATCH_ADVICE
+from ehf.parties import PartyRef, Period
+
+Party = PartyRef  # the name this module exported before PartyRef existed
 
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3"
 PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:poacc:bis:despatch_advice:3"
@@ -106,14 +108,14 @@ class DespatchLine:
 class DespatchAdvice:
     id: str
     issue_date: date
-    supplier: Party
-    delivery_customer: Party
+    supplier: PartyRef
+    delivery_customer: PartyRef
     lines: tuple[DespatchLine, ...]
     order_id: str | None = None
     issue_time: time | None = None
     note: str | None = None
-    buyer: Party | None = None
-    seller: Party | None = None
+    buyer: PartyRef | None = None
+    seller: PartyRef | None = None
     shipment_id: str = "1"
     tracking_id: str | None = None
     despatch_date: date | None = None
@@ -179,40 +181,24 @@ def build_despatch_advice(advice: DespatchAdvice, *, profile: str = "peppol", sb
     customization, profile_id = identifiers(
         profile, (PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE), (EHF_CUSTOMIZATION, EHF_PROFILE)
     )
-    root = etree.Element(f"{{{DESPATCH_ADVICE}}}DespatchAdvice", nsmap=root_nsmap(DESPATCH_ADVICE))
-    add(root, "cbc:CustomizationID", customization)
-    add(root, "cbc:ProfileID", profile_id)
+    root = new_document(DESPATCH_ADVICE, "DespatchAdvice", customization, profile_id)
     add(root, "cbc:ID", advice.id)
     add(root, "cbc:IssueDate", advice.issue_date)
     add(root, "cbc:IssueTime", advice.issue_time)
     add(root, "cbc:Note", advice.note)
     for order_id in (advice.order_id, *advice.extra_order_ids):
         add(add(root, "cac:OrderReference"), "cbc:ID", order_id)
-    _main_party(add(root, "cac:DespatchSupplierParty"), advice.supplier)
-    _main_party(add(root, "cac:DeliveryCustomerParty"), advice.delivery_customer)
+    for tag, main in (("cac:DespatchSupplierParty", advice.supplier),
+                      ("cac:DeliveryCustomerParty", advice.delivery_customer)):
+        add_party(add(root, tag), main, legal_name=True, address=True)
     for tag, other in (("cac:BuyerCustomerParty", advice.buyer), ("cac:SellerSupplierParty", advice.seller)):
         if other is not None:
-            _other_party(add(root, tag), other)
+            add_party(add(root, tag), other, legal_name=False, trade_name=True, address=True, endpoint=False)
     _shipment(root, advice)
     for line in advice.lines:
         _build_line(add(root, "cac:DespatchLine"), line)
     prune_empty(root)
     return serialize(root, sbdh=sbdh, sender=advice.supplier, receiver=advice.delivery_customer)
-
-
-def _main_party(parent: etree._Element, p: Party) -> None:
-    el = add(parent, "cac:Party")
-    add(el, "cbc:EndpointID", p.endpoint_id, schemeID=p.endpoint_scheme)
-    add_id(el, "cac:PartyIdentification", p.party_id, p.party_id_scheme)
-    add(add(add(el, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", p.country_code)
-    add(add(el, "cac:PartyLegalEntity"), "cbc:RegistrationName", p.name)
-
-
-def _other_party(parent: etree._Element, p: Party) -> None:
-    el = add(parent, "cac:Party")
-    add_id(el, "cac:PartyIdentification", p.party_id, p.party_id_scheme)
-    add(add(el, "cac:PartyName"), "cbc:Name", p.trade_name)
-    add(add(add(el, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", p.country_code)
 
 
 def _shipment(root: etree._Element, advice: DespatchAdvice) -> None:

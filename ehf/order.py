@@ -261,9 +261,9 @@ def build_order(
         if instance_id is None:
             instance_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:ehf:order:{sender}:{order.id}"))
         if created_at is None:
-            created_at = dt.datetime.combine(order.issue_date, order.issue_time or dt.time(), dt.timezone.utc)
+            created_at = dt.datetime.combine(order.issue_date, order.issue_time or dt.time(), dt.UTC)
             if created_at.tzinfo is None:
-                created_at = created_at.replace(tzinfo=dt.timezone.utc)
+                created_at = created_at.replace(tzinfo=dt.UTC)
         country = order.buyer.address.country if order.buyer.address else None
         root = sbdh_mod.wrap(root, sender=sender, receiver=receiver, instance_id=instance_id,
                              created_at=created_at, country_c1=country)

@@ -13,26 +13,59 @@ together with :meth:`OrderResponseLine.accepted`, :meth:`OrderResponseLine.rejec
 and :meth:`OrderResponseLine.changed` cover what a supplier usually answers
 (accept, reject, partial delivery, changed price or date).
 
-The small :class:`Party` and :class:`Period` value types and the XML helpers at
-the bottom are shared with the despatch advice and catalogue modules.
+Parties are :class:`ehf.parties.PartyRef` (still importable here as ``Party``) and
+periods :class:`ehf.parties.Period`; the XML helpers live in :mod:`ehf._ubl`.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from datetime import date, time
+from decimal import Decimal
 from enum import StrEnum
-from typing import Final, TypeVar
+from typing import Final
 
 from lxml import etree
 
+from ehf._ubl import (
+    NSMAP,
+    add,
+    add_id,
+    add_party,
+    add_period,
+    add_tax_category,
+    attr,
+    decimal,
+    document_root,
+    identifiers,
+    new_document,
+    parse_enum,
+    period,
+    prune_empty,
+    required_date,
+    required_party,
+    required_text,
+    serialize,
+    text,
+    time_value,
+    unless_same,
+)
+from ehf._ubl import XML_SPACE as XML_SPACE
+from ehf._ubl import Scalar as Scalar
+from ehf._ubl import date_value as date_value
+from ehf._ubl import fmt as fmt
+from ehf._ubl import party as party
+from ehf._ubl import root_nsmap as root_nsmap
+from ehf._ubl import texts as texts
+from ehf._ubl import to_decimal as to_decimal
 from ehf.errors import EhfError
-from ehf.namespaces import CAC, CBC, ORDER_RESPONSE
-from ehf.sbdh import unwrap, wrap
-from ehf.xmlsafe import parse_bytes
+from ehf.namespaces import ORDER_RESPONSE
+from ehf.parties import PartyRef, Period
+
+# The shared helpers used to live here: the "X as X" imports above keep their old names
+# importable from this module, and ``Party`` is the original name of PartyRef.
+Party = PartyRef
 
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:order_response:3"
 PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:poacc:bis:ordering:3"
@@ -59,27 +92,6 @@ class LineStatus(StrEnum):
     ACCEPTED = "5"
     NOT_ACCEPTED = "7"
     ALREADY_DELIVERED = "42"
-
-
-@dataclass(frozen=True)
-class Party:
-    """A trading party as the post-award documents identify it."""
-
-    endpoint_id: str | None = None
-    endpoint_scheme: str | None = None
-    party_id: str | None = None
-    party_id_scheme: str | None = None
-    name: str | None = None  # PartyLegalEntity/RegistrationName
-    trade_name: str | None = None  # PartyName/Name
-    country_code: str | None = None  # PostalAddress/Country/IdentificationCode
-
-
-@dataclass(frozen=True)
-class Period:
-    start_date: date | None = None
-    end_date: date | None = None
-    start_time: time | None = None
-    end_time: time | None = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +138,7 @@ class OrderResponseLine:
     substitute: SubstituteItem | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "status", _enum(LineStatus, self.status, "line status code"))
+        object.__setattr__(self, "status", parse_enum(LineStatus, self.status, "line status code"))
         if self.line_id is None:
             object.__setattr__(self, "line_id", self.order_line_id)
         if self.quantity is not None and not self.unit_code:
@@ -178,8 +190,8 @@ class OrderResponse:
     issue_date: date
     order_id: str
     code: ResponseCode
-    seller: Party
-    buyer: Party
+    seller: PartyRef
+    buyer: PartyRef
     currency: str = "NOK"
     note: str | None = None
     sales_order_id: str | None = None
@@ -189,7 +201,7 @@ class OrderResponse:
     lines: tuple[OrderResponseLine, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "code", _enum(ResponseCode, self.code, "order response code"))
+        object.__setattr__(self, "code", parse_enum(ResponseCode, self.code, "order response code"))
         object.__setattr__(self, "lines", tuple(self.lines))
 
     @classmethod
@@ -239,7 +251,7 @@ def parse_order_response(data: bytes) -> OrderResponse:
         id=required_text(root, "cbc:ID"),
         issue_date=required_date(root, "cbc:IssueDate"),
         order_id=required_text(root, "cac:OrderReference/cbc:ID"),
-        code=_enum(ResponseCode, required_text(root, "cbc:OrderResponseCode"), "order response code"),
+        code=parse_enum(ResponseCode, required_text(root, "cbc:OrderResponseCode"), "order response code"),
         seller=required_party(root, "cac:SellerSupplierParty/cac:Party"),
         buyer=required_party(root, "cac:BuyerCustomerParty/cac:Party"),
         currency=currency,
@@ -259,7 +271,7 @@ def _parse_line(el: etree._Element, currency: str) -> OrderResponseLine:
     order_line_id = text(el, "cac:OrderLineReference/cbc:LineID") or required_text(el, "cac:LineItem/cbc:ID")
     return OrderResponseLine(
         order_line_id=order_line_id,
-        status=_enum(LineStatus, required_text(el, "cac:LineItem/cbc:LineStatusCode"), "line status code"),
+        status=parse_enum(LineStatus, required_text(el, "cac:LineItem/cbc:LineStatusCode"), "line status code"),
         item_name=required_text(el, f"{item}/cbc:Name"),
         line_id=required_text(el, "cac:LineItem/cbc:ID"),
         note=text(el, "cac:LineItem/cbc:Note"),
@@ -310,9 +322,7 @@ def build_order_response(resp: OrderResponse, *, profile: str = "peppol", sbdh: 
     customization, profile_id = identifiers(
         profile, (PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE), (EHF_CUSTOMIZATION, EHF_PROFILE)
     )
-    root = etree.Element(f"{{{ORDER_RESPONSE}}}OrderResponse", nsmap=root_nsmap(ORDER_RESPONSE))
-    add(root, "cbc:CustomizationID", customization)
-    add(root, "cbc:ProfileID", profile_id)
+    root = new_document(ORDER_RESPONSE, "OrderResponse", customization, profile_id)
     add(root, "cbc:ID", resp.id)
     add(root, "cbc:SalesOrderID", resp.sales_order_id)
     add(root, "cbc:IssueDate", resp.issue_date)
@@ -369,257 +379,3 @@ def _build_line(parent: etree._Element, line: OrderResponseLine, currency: str) 
         if sub.tax_category:
             add_tax_category(sitem, "cac:ClassifiedTaxCategory", sub.tax_category, sub.tax_percent)
     add(add(parent, "cac:OrderLineReference"), "cbc:LineID", line.order_line_id)
-
-
-# ------------------------------------------------------------ shared XML helpers
-
-NSMAP: Final = {"cbc": CBC, "cac": CAC}
-XML_SPACE: Final = " \t\r\n"  # XML whitespace; str.strip() would also eat e.g. U+00A0
-_PREFIX: Final = {"cbc": CBC, "cac": CAC}
-Scalar = str | Decimal | date | time | int | None
-E = TypeVar("E", bound=StrEnum)
-
-
-def _enum(kind: type[E], value: object, what: str) -> E:
-    try:
-        return kind(str(value).strip(XML_SPACE))
-    except ValueError:
-        allowed = ", ".join(m.value for m in kind)
-        raise EhfError(f"Unknown {what} {value!r}; expected one of {allowed}.") from None
-
-
-def identifiers(profile: str, peppol: tuple[str, str], ehf: tuple[str, str]) -> tuple[str, str]:
-    """(CustomizationID, ProfileID) for ``profile`` "peppol" or "ehf"."""
-    if profile == "peppol":
-        return peppol
-    if profile == "ehf":
-        return ehf
-    raise EhfError(f"Unknown profile {profile!r}; expected 'peppol' or 'ehf'.")
-
-
-def root_nsmap(default: str) -> dict[str | None, str]:
-    """Namespace map of a UBL root: the document namespace as default plus cbc/cac."""
-    return {None: default, "cbc": CBC, "cac": CAC}
-
-
-def document_root(data: bytes, namespace: str, local_name: str) -> etree._Element:
-    """Parse ``data`` safely, strip an SBDH envelope and check the root element."""
-    root = unwrap(parse_bytes(data))
-    if root.tag != f"{{{namespace}}}{local_name}":
-        raise EhfError(f"Expected a UBL {local_name} document, got <{etree.QName(root).localname}>.")
-    return root
-
-
-def serialize(root: etree._Element, *, sbdh: bool, sender: Party, receiver: Party) -> bytes:
-    """UTF-8 bytes with XML declaration; with ``sbdh`` wrapped in a Peppol SBDH
-    addressed from/to the parties' endpoint ids, with a fresh instance id and the
-    current time (call :func:`ehf.sbdh.wrap` directly to choose those)."""
-    if sbdh:
-        root = wrap(
-            root,
-            sender=_participant(sender),
-            receiver=_participant(receiver),
-            instance_id=str(uuid.uuid4()),
-            created_at=datetime.now(UTC),
-        )
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")  # type: ignore[no-any-return]
-
-
-def _participant(p: Party) -> str:
-    if not (p.endpoint_id and p.endpoint_scheme):
-        raise EhfError("An SBDH needs the endpoint id and scheme of sender and receiver.")
-    return f"{p.endpoint_scheme}:{p.endpoint_id}"
-
-
-def _clark(tag: str) -> str:
-    prefix, local = tag.split(":")
-    return f"{{{_PREFIX[prefix]}}}{local}"
-
-
-def fmt(value: Scalar) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise EhfError(f"Not a finite number: {value}.")
-        return format(value, "f")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
-
-
-def add(parent: etree._Element, tag: str, value: Scalar = None, **attrs: str | None) -> etree._Element:
-    """Append ``tag`` under ``parent``. Text-less aggregate elements are created
-    as containers; a leaf whose value is ``None``/blank is still appended but
-    removed again by :func:`prune_empty`, which keeps the call sites linear."""
-    el = etree.SubElement(parent, _clark(tag))
-    text_value = fmt(value)
-    if text_value is not None and text_value.strip(XML_SPACE):
-        try:
-            el.text = text_value
-        except ValueError as exc:
-            raise EhfError(f"{tag}: {exc}") from None
-        for name, val in attrs.items():
-            if val:
-                el.set(name, val)
-    return el
-
-
-def prune_empty(root: etree._Element) -> None:
-    """Remove elements without text and without children (bottom-up), so the
-    output never breaks PEPPOL-COMMON-R001 (no empty elements)."""
-    for el in reversed(list(root.iter())):
-        if el is root:
-            continue
-        if len(el) == 0 and not (el.text and el.text.strip(XML_SPACE)):
-            parent = el.getparent()
-            if parent is not None:
-                parent.remove(el)
-
-
-def add_id(parent: etree._Element, tag: str, value: str | None, scheme: str | None = None) -> None:
-    if value:
-        add(add(parent, tag), "cbc:ID", value, schemeID=scheme)
-
-
-def add_party(
-    parent: etree._Element,
-    party: Party,
-    *,
-    legal_name: bool,
-    trade_name: bool = False,
-    address: bool = False,
-    endpoint: bool = True,
-) -> None:
-    p = add(parent, "cac:Party")
-    if endpoint:
-        add(p, "cbc:EndpointID", party.endpoint_id, schemeID=party.endpoint_scheme)
-    add_id(p, "cac:PartyIdentification", party.party_id, party.party_id_scheme)
-    if trade_name:
-        add(add(p, "cac:PartyName"), "cbc:Name", party.trade_name)
-    if address and party.country_code:
-        add(add(add(p, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", party.country_code)
-    if legal_name:
-        add(add(p, "cac:PartyLegalEntity"), "cbc:RegistrationName", party.name)
-
-
-def add_period(parent: etree._Element, tag: str, period: Period) -> None:
-    el = add(parent, tag)
-    add(el, "cbc:StartDate", period.start_date)
-    add(el, "cbc:StartTime", period.start_time)
-    add(el, "cbc:EndDate", period.end_date)
-    add(el, "cbc:EndTime", period.end_time)
-
-
-def add_tax_category(parent: etree._Element, tag: str, category: str, percent: Decimal | None) -> None:
-    tc = add(parent, tag)
-    add(tc, "cbc:ID", category)
-    add(tc, "cbc:Percent", percent)
-    add(add(tc, "cac:TaxScheme"), "cbc:ID", "VAT")
-
-
-def text(el: etree._Element, path: str) -> str | None:
-    found = el.find(path, NSMAP)
-    if found is None or found.text is None or not found.text.strip(XML_SPACE):
-        return None
-    return found.text  # type: ignore[no-any-return]
-
-
-def texts(el: etree._Element, path: str) -> tuple[str, ...]:
-    return tuple(e.text for e in el.iterfind(path, NSMAP) if e.text and e.text.strip(XML_SPACE))
-
-
-def required_text(el: etree._Element, path: str) -> str:
-    value = text(el, path)
-    if value is None:
-        raise EhfError(f"Missing mandatory element {path}.")
-    return value
-
-
-def attr(el: etree._Element, path: str, name: str) -> str | None:
-    found = el.find(path, NSMAP)
-    if found is None:
-        return None
-    value = found.get(name)
-    return value if value else None
-
-
-def decimal(el: etree._Element, path: str) -> Decimal | None:
-    value = text(el, path)
-    if value is None:
-        return None
-    return to_decimal(value, path)
-
-
-def to_decimal(value: str, what: str) -> Decimal:
-    try:
-        result = Decimal(value.strip())
-    except InvalidOperation:
-        raise EhfError(f"{what}: {value!r} is not a number.") from None
-    if not result.is_finite():
-        raise EhfError(f"{what}: {value!r} is not a finite number.")
-    return result
-
-
-def date_value(el: etree._Element, path: str) -> date | None:
-    value = text(el, path)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise EhfError(f"{path}: {value!r} is not a YYYY-MM-DD date.") from None
-
-
-def required_date(el: etree._Element, path: str) -> date:
-    value = date_value(el, path)
-    if value is None:
-        raise EhfError(f"Missing mandatory element {path}.")
-    return value
-
-
-def time_value(el: etree._Element, path: str) -> time | None:
-    value = text(el, path)
-    if value is None:
-        return None
-    try:
-        return time.fromisoformat(value.strip())
-    except ValueError:
-        raise EhfError(f"{path}: {value!r} is not a time.") from None
-
-
-def period(el: etree._Element | None) -> Period | None:
-    if el is None:
-        return None
-    return Period(
-        start_date=date_value(el, "cbc:StartDate"),
-        end_date=date_value(el, "cbc:EndDate"),
-        start_time=time_value(el, "cbc:StartTime"),
-        end_time=time_value(el, "cbc:EndTime"),
-    )
-
-
-def party(el: etree._Element | None) -> Party | None:
-    if el is None:
-        return None
-    return Party(
-        endpoint_id=text(el, "cbc:EndpointID"),
-        endpoint_scheme=attr(el, "cbc:EndpointID", "schemeID"),
-        party_id=text(el, "cac:PartyIdentification/cbc:ID"),
-        party_id_scheme=attr(el, "cac:PartyIdentification/cbc:ID", "schemeID"),
-        name=text(el, "cac:PartyLegalEntity/cbc:RegistrationName"),
-        trade_name=text(el, "cac:PartyName/cbc:Name"),
-        country_code=text(el, "cac:PostalAddress/cac:Country/cbc:IdentificationCode"),
-    )
-
-
-def required_party(el: etree._Element, path: str) -> Party:
-    found = party(el.find(path, NSMAP))
-    if found is None:
-        raise EhfError(f"Missing mandatory element {path}.")
-    return found
-
-
-def unless_same(value: str | None, default: str | None) -> str | None:
-    """``None`` when ``value`` is what the builder writes by default anyway."""
-    return None if value == default else value

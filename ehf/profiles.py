@@ -44,7 +44,7 @@ class Profile(StrEnum):
         return self is not Profile.BIS_ORDER_ONLY
 
     @classmethod
-    def from_ids(cls, customization_id: str, profile_id: str) -> "Profile | None":
+    def from_ids(cls, customization_id: str, profile_id: str) -> Profile | None:
         """The profile for a document's identifiers, or None when unknown."""
         for profile in cls:
             if profile.customization_id == customization_id and profile.profile_id == profile_id:

@@ -14,14 +14,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers import PASSWORD
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ehf.profiles import Profile
 from webshop import create_app
 from webshop.config import TestConfig
-
-PASSWORD = "Correct-horse-9"
 
 
 def database_url(tmp_root: Path) -> str:
@@ -94,7 +93,15 @@ class World:
         from webshop.catalogue.models import Agreement, Supplier
         from webshop.catalogue.publish import import_catalogue
         from webshop.extensions import db
-        from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, Unit, UnitKind, User
+        from webshop.orgs.models import (
+            Collaboration,
+            Organisation,
+            Role,
+            RoleAssignment,
+            Unit,
+            UnitKind,
+            User,
+        )
 
         collab = Collaboration(name="Testsamarbeidet")
         db.session.add(collab)

@@ -1,4 +1,6 @@
 """Form pieces shared by several blueprints."""
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField
@@ -11,6 +13,7 @@ def quantity_field(label: str = _l("Antall"), max_quantity: int = 10_000) -> Dec
     return DecimalField(
         label,
         places=None,
+        default=Decimal(1),
         validators=[
             InputRequired(_l("Skriv inn et antall.")),
             NumberRange(min=0.001, max=max_quantity, message=QUANTITY_MESSAGE % {"max": max_quantity}),

@@ -94,3 +94,8 @@ _identifier_rule("PEPPOL-COMMON-R049", Flag.FATAL, "Swedish organization number 
                  "0007", orgnr.is_valid_se_orgnr)
 _identifier_rule("PEPPOL-COMMON-R050", Flag.FATAL,
                  "Australian Business Number (ABN) MUST be stated in the correct format.", "0151", orgnr.is_valid_abn)
+
+
+def common_includes() -> list[RuleSet]:
+    """The PEPPOL-COMMON rules (empty elements, dates, identifiers) every POACC set includes."""
+    return [COMMON]

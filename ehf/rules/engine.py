@@ -30,7 +30,7 @@ class Rule:
 class RuleSet:
     name: str
     rules: list[Rule] = field(default_factory=list)
-    includes: list["RuleSet"] = field(default_factory=list)
+    includes: list[RuleSet] = field(default_factory=list)
     multi_checks: list[MultiCheck] = field(default_factory=list)
     declared: dict[str, tuple[Flag, str]] = field(default_factory=dict)
 

@@ -16,14 +16,16 @@ from lxml import etree
 
 from ehf import codelists
 from ehf.findings import Flag
+from ehf.rules.common import common_includes
 from ehf.rules.engine import RuleSet
-from ehf.rules.t76 import (
-    common_includes,
+from ehf.rules.xpath import (
     customization_not_starting_with,
     exists,
     first_decimal,
     first_number,
+    items_without_id,
     normalize,
+    present_and_negative,
     round2,
     string_value,
     strings,
@@ -34,7 +36,9 @@ from ehf.rules.t76 import (
 )
 
 CUSTOMIZATION_PREFIX: Final = "urn:fdc:peppol.eu:poacc:trns:order_agreement:3"
-ROOT: Final = "/*[local-name()='OrderResponse']"
+# The document element as an XPath step. (Not named ROOT: ehf.validation reads a rule
+# module's ROOT as the root element name to register the rules for.)
+DOCUMENT: Final = "/*[local-name()='OrderResponse']"
 ZERO: Final = Decimal(0)
 
 RULES = RuleSet("PEPPOL-T110", includes=common_includes())
@@ -56,9 +60,7 @@ def r030(root: etree._Element) -> Iterator[etree._Element]:
     '"item standard identifier"',
 )
 def r002(root: etree._Element) -> Iterator[etree._Element]:
-    for item in xp(root, "//cac:Item"):
-        if not exists(item, "cac:StandardItemIdentification/cbc:ID | cac:SellersItemIdentification/cbc:ID"):
-            yield item
+    yield from items_without_id(root)
 
 
 _AMOUNTS: Final = (
@@ -69,7 +71,7 @@ _AMOUNTS: Final = (
 
 @RULES.rule("PEPPOL-T110-R004", Flag.FATAL, "All amounts SHALL have same currency code as document currency")
 def r004(root: etree._Element) -> Iterator[etree._Element]:
-    currencies = set(strings(root, f"{ROOT}/cbc:DocumentCurrencyCode"))
+    currencies = set(strings(root, f"{DOCUMENT}/cbc:DocumentCurrencyCode"))
     for el in xp(root, _AMOUNTS):
         currency = el.get("currencyID")
         if currency is not None and currency not in currencies:
@@ -123,7 +125,7 @@ def r024(root: etree._Element) -> Iterator[etree._Element]:
     "If TAX breakdown is present, the order agreement TAX total amount  = Σ TAX category tax amount.",
 )
 def r025(root: etree._Element) -> Iterator[etree._Element]:
-    for total in xp(root, f"{ROOT}/cac:TaxTotal[cac:TaxSubtotal]"):
+    for total in xp(root, f"{DOCUMENT}/cac:TaxTotal[cac:TaxSubtotal]"):
         amount = first_decimal(total, "cbc:TaxAmount")
         parts = [xdecimal(s) for s in strings(total, "cac:TaxSubtotal/cbc:TaxAmount")]
         if amount is None or any(p is None for p in parts):
@@ -172,7 +174,7 @@ def _line_tax_categories(root: etree._Element) -> list[etree._Element]:
 
 
 def _document_categories(root: etree._Element) -> list[etree._Element]:
-    return xp(root, f"{ROOT}/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory")
+    return xp(root, f"{DOCUMENT}/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory")
 
 
 @RULES.rule(
@@ -243,13 +245,13 @@ class _Totals:
         self.rounding = own("PayableRoundingAmount")
         self.payable = own("PayableAmount")
         self.prepaid = own("PrepaidAmount")
-        tax = xp(root, f"{ROOT}/cac:TaxTotal/cbc:TaxAmount")
+        tax = xp(root, f"{DOCUMENT}/cac:TaxTotal/cbc:TaxAmount")
         self.tax_total = xdecimal(string_value(tax[0])) if tax else ZERO
         self.doc_allowances = _sum(
-            root, f"{ROOT}/cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator)='false']/cbc:Amount"
+            root, f"{DOCUMENT}/cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator)='false']/cbc:Amount"
         )
         self.doc_charges = _sum(
-            root, f"{ROOT}/cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator)='true']/cbc:Amount"
+            root, f"{DOCUMENT}/cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator)='true']/cbc:Amount"
         )
         self.lines = _sum(root, "//cac:OrderLine/cac:LineItem/cbc:LineExtensionAmount")
 
@@ -294,7 +296,7 @@ def r014(root: etree._Element) -> Iterator[etree._Element]:
 )
 def r005(root: etree._Element) -> Iterator[etree._Element]:
     for lmt, _t in _totals(root):
-        if exists(lmt, "cbc:PayableAmount") and not first_number(lmt, "cbc:PayableAmount") >= 0:
+        if present_and_negative(lmt, "cbc:PayableAmount"):
             yield lmt
 
 
@@ -391,7 +393,7 @@ def r012(root: etree._Element) -> Iterator[etree._Element]:
 
 def _doc_allowance_charges(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
     """Each document-level AllowanceCharge with the first official context it matches."""
-    for ac in xp(root, f"{ROOT}/cac:AllowanceCharge"):
+    for ac in xp(root, f"{DOCUMENT}/cac:AllowanceCharge"):
         has_factor = exists(ac, "cbc:MultiplierFactorNumeric")
         has_base = exists(ac, "cbc:BaseAmount")
         if has_factor and not has_base:
@@ -479,10 +481,7 @@ def r022(root: etree._Element) -> Iterator[etree._Element]:
 @RULES.rule("PEPPOL-T110-R023", Flag.FATAL, "Allowance or charge price amounts SHALL NOT be negative.")
 def r023(root: etree._Element) -> Iterator[etree._Element]:
     for price in xp(root, "//cac:Price"):
-        if (
-            exists(price, "cac:AllowanceCharge/cbc:Amount")
-            and not first_number(price, "cac:AllowanceCharge/cbc:Amount") >= 0
-        ):
+        if present_and_negative(price, "cac:AllowanceCharge/cbc:Amount"):
             yield price
 
 

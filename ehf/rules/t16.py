@@ -12,9 +12,9 @@ from typing import Final
 from lxml import etree
 
 from ehf.findings import Flag
+from ehf.rules.common import common_includes
 from ehf.rules.engine import RuleSet
-from ehf.rules.t76 import (
-    common_includes,
+from ehf.rules.xpath import (
     customization_not_starting_with,
     exists,
     first_number,

@@ -13,14 +13,16 @@ from typing import Final
 from lxml import etree
 
 from ehf.findings import Flag
+from ehf.rules.common import common_includes
 from ehf.rules.engine import RuleSet
-from ehf.rules.t76 import (
-    common_includes,
+from ehf.rules.xpath import (
     customization_not_starting_with,
     exists,
     first_number,
+    items_without_id,
     normalize,
     party_without_name_or_id,
+    present_and_negative,
     string_value,
     xnumber,
     xp,
@@ -105,20 +107,14 @@ def _line_period(line: etree._Element, cat: tuple[float, float]) -> tuple[float,
 @RULES.rule("PEPPOL-T19-R008", Flag.FATAL, "Maximum quantity SHALL be greater than zero")
 def r008(root: etree._Element) -> Iterator[etree._Element]:
     for line in xp(root, "//cac:CatalogueLine"):
-        if (
-            exists(line, "cbc:MaximumOrderQuantity")
-            and not first_number(line, "cbc:MaximumOrderQuantity") >= 0
-        ):
+        if present_and_negative(line, "cbc:MaximumOrderQuantity"):
             yield line
 
 
 @RULES.rule("PEPPOL-T19-R009", Flag.FATAL, "Minimum quantity SHALL be greater than zero")
 def r009(root: etree._Element) -> Iterator[etree._Element]:
     for line in xp(root, "//cac:CatalogueLine"):
-        if (
-            exists(line, "cbc:MinimumOrderQuantity")
-            and not first_number(line, "cbc:MinimumOrderQuantity") >= 0
-        ):
+        if present_and_negative(line, "cbc:MinimumOrderQuantity"):
             yield line
 
 
@@ -229,9 +225,7 @@ def r015(root: etree._Element) -> Iterator[etree._Element]:
     '"item standard identifier"',
 )
 def r012(root: etree._Element) -> Iterator[etree._Element]:
-    for item in xp(root, "//cac:Item"):
-        if not exists(item, "cac:StandardItemIdentification/cbc:ID | cac:SellersItemIdentification/cbc:ID"):
-            yield item
+    yield from items_without_id(root)
 
 
 def _first_text(node: etree._Element, path: str) -> str:

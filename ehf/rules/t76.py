@@ -3,31 +3,40 @@ Peppol Order Response transaction 3.2").
 
 Each check mirrors the official Schematron assertion, including its XPath
 quirks on incomplete documents (an absent value compares false), so that the
-official unit-test fragments give the same verdicts. The small XPath-semantics
-helpers at the bottom are shared with the T16, T19 and T110 rule sets.
+official unit-test fragments give the same verdicts. The XPath-semantics helpers
+it uses are in :mod:`ehf.rules.xpath` (and stay importable from here).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from lxml import etree
 
 from ehf.findings import Flag
-from ehf.namespaces import CAC, CBC
-from ehf.rules.common import RULES as COMMON
+from ehf.rules.common import COMMON as COMMON
+from ehf.rules.common import common_includes as common_includes
 from ehf.rules.engine import RuleSet
+from ehf.rules.xpath import XNS as XNS
+from ehf.rules.xpath import customization_not_starting_with as customization_not_starting_with
+from ehf.rules.xpath import exists as exists
+from ehf.rules.xpath import first_decimal as first_decimal
+from ehf.rules.xpath import first_number as first_number
+from ehf.rules.xpath import lines_with_non_unique_id as lines_with_non_unique_id
+from ehf.rules.xpath import normalize as normalize
+from ehf.rules.xpath import party_without_name_or_id as party_without_name_or_id
+from ehf.rules.xpath import raw_strings as raw_strings
+from ehf.rules.xpath import round2 as round2
+from ehf.rules.xpath import string_value as string_value
+from ehf.rules.xpath import strings as strings
+from ehf.rules.xpath import xdecimal as xdecimal
+from ehf.rules.xpath import xnumber as xnumber
+from ehf.rules.xpath import xp as xp
+from ehf.rules.xpath import xround as xround
 
-XNS: Final = {"cbc": CBC, "cac": CAC}
+# The shared XPath helpers used to live here; the "X as X" imports keep them importable.
 CUSTOMIZATION_PREFIX: Final = "urn:fdc:peppol.eu:poacc:trns:order_response:3"
-
-
-def common_includes() -> list[RuleSet]:
-    """The PEPPOL-COMMON rules (empty elements, dates, identifiers) every POACC set includes."""
-    return [COMMON]
 
 
 RULES = RuleSet("PEPPOL-T76", includes=common_includes())
@@ -96,20 +105,6 @@ def r003(root: etree._Element) -> Iterator[etree._Element]:
     yield from lines_with_non_unique_id(root, "//cac:LineItem", "//cac:OrderLine/cac:LineItem")
 
 
-def lines_with_non_unique_id(root: etree._Element, keyed: str, context: str) -> Iterator[etree._Element]:
-    """Emulate ``count(key('k_lineId', cbc:ID)) = 1`` with the key over ``keyed``."""
-    index: dict[str, set[int]] = {}
-    for i, el in enumerate(xp(root, keyed)):
-        for value in set(raw_strings(el, "cbc:ID")):
-            index.setdefault(value, set()).add(i)
-    for el in xp(root, context):
-        hits: set[int] = set()
-        for value in raw_strings(el, "cbc:ID"):
-            hits |= index.get(value, set())
-        if len(hits) != 1:
-            yield el
-
-
 _NO_LINES: Final = {
     "AP": "PEPPOL-T76-R008",
     "RE": "PEPPOL-T76-R009",
@@ -154,96 +149,3 @@ def r009(root: etree._Element) -> Iterator[etree._Element]:
 )
 def r010(root: etree._Element) -> Iterator[etree._Element]:
     return (el for el, n in _response_codes(root, "AB") if n > 0)
-
-
-# ------------------------------------------------ XPath semantics, shared helpers
-
-
-def xp(node: etree._Element, path: str) -> list[etree._Element]:
-    """Elements selected by ``path`` (prefixes cbc/cac; ``/*`` is the document element)."""
-    return [e for e in node.xpath(path, namespaces=XNS) if isinstance(e, etree._Element)]
-
-
-def normalize(value: str | None) -> str:
-    """XPath ``normalize-space`` (XML whitespace only, not e.g. U+00A0)."""
-    return " ".join(part for part in re.split(r"[ \t\r\n]+", value or "") if part)
-
-
-def string_value(el: etree._Element) -> str:
-    return "".join(el.itertext())
-
-
-def raw_strings(node: etree._Element, path: str) -> list[str]:
-    return [string_value(e) for e in xp(node, path)]
-
-
-def strings(node: etree._Element, path: str) -> list[str]:
-    """String values of the selected elements, trimmed (untyped comparisons in
-    the official rules compare dates and codes that never carry spaces)."""
-    return [string_value(e).strip() for e in xp(node, path)]
-
-
-def exists(node: etree._Element, path: str) -> bool:
-    return bool(xp(node, path))
-
-
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def xnumber(value: str | None) -> float:
-    """XPath 2.0 ``number()``: NaN for anything that is not a number, so every
-    comparison with it is false."""
-    if value is None:
-        return float("nan")
-    s = value.strip()
-    if _NUMBER.match(s):
-        return float(s)
-    return {"INF": float("inf"), "-INF": float("-inf")}.get(s, float("nan"))
-
-
-def first_number(node: etree._Element, path: str) -> float:
-    """``number(path)``: the number of the first selected node, NaN if none."""
-    found = xp(node, path)
-    return xnumber(string_value(found[0]) if found else None)
-
-
-def xdecimal(value: str | None) -> Decimal | None:
-    """``xs:decimal(.)``; ``None`` when absent or not a decimal literal."""
-    if value is None:
-        return None
-    s = value.strip()
-    if not re.match(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", s):
-        return None
-    try:
-        return Decimal(s)
-    except InvalidOperation:  # pragma: no cover - the regex already guards
-        return None
-
-
-def first_decimal(node: etree._Element, path: str) -> Decimal | None:
-    found = xp(node, path)
-    return xdecimal(string_value(found[0])) if found else None
-
-
-def xround(value: Decimal) -> Decimal:
-    """XPath ``round()``: to the nearest integer, halves towards positive infinity."""
-    return (value + Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR")
-
-
-def round2(value: Decimal) -> Decimal:
-    """``round(x * 10 * 10) div 100`` as the official rules write it."""
-    return xround(value * 100) / 100
-
-
-def customization_not_starting_with(root: etree._Element, prefix: str) -> Iterator[etree._Element]:
-    for el in xp(root, "//cbc:CustomizationID"):
-        if not normalize(string_value(el)).startswith(prefix):
-            yield el
-
-
-def party_without_name_or_id(root: etree._Element, path: str) -> Iterator[etree._Element]:
-    """Context ``path`` fails unless it has ``cac:Party/cac:PartyName/cbc:Name``
-    or ``cac:Party/cac:PartyIdentification/cbc:ID`` (T16, T19)."""
-    for el in xp(root, path):
-        if not xp(el, "cac:Party/cac:PartyName/cbc:Name | cac:Party/cac:PartyIdentification/cbc:ID"):
-            yield el

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 class Elem:
     term: str
     mandatory: bool
-    children: list["Elem"] = field(default_factory=list)
+    children: list[Elem] = field(default_factory=list)
     value_lists: list[str] = field(default_factory=list)
     attrs: dict[str, tuple[bool, list[str]]] = field(default_factory=dict)  # name -> (required, lists)
     fixed: str | None = None

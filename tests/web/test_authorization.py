@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers import page_text
 from sqlalchemy import func, select
 
-from helpers import page_text
 from webshop.approvals.models import ApprovalDecision
 from webshop.orders.models import Order
 from webshop.orders.rules import OrderStatus

@@ -4,9 +4,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from helpers import page_text
 from sqlalchemy import func, select
 
-from helpers import page_text
 from webshop import create_app
 from webshop.cart.models import CartLine
 from webshop.config import TestConfig

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from helpers import NS, outbox_files, page_text, ubl
 from sqlalchemy import func, select
 
 from ehf.findings import has_fatal
 from ehf.validate import validate
 from ehf.xsd import validate_xsd
-from helpers import NS, outbox_files, page_text, ubl
 from webshop.approvals.models import ApprovalDecision
 from webshop.cart.models import CartLine
 from webshop.orders.models import AuditEvent, Order, OrderDocument

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite: on SQLite always, and on PostgreSQL too when
+# TEST_DATABASE_URL points at one. Tests that do not touch the database
+# (tests/unit, tests/ehf) run once.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PYTEST=".venv/bin/python -m pytest"
+DB_TESTS="tests/web tests/integration tests/browser"
+PG_URL="${TEST_DATABASE_URL:-}"
+
+echo "== Test suite on SQLite =="
+env -u TEST_DATABASE_URL $PYTEST "$@"
+sqlite_rc=$?
+
+if [[ "$PG_URL" == postgresql* ]]; then
+    echo "== Database tests on PostgreSQL (${PG_URL%%@*}@…) =="
+    TEST_DATABASE_URL="$PG_URL" $PYTEST $DB_TESTS "$@"
+    pg_rc=$?
+else
+    echo "== PostgreSQL run SKIPPED: TEST_DATABASE_URL is not a postgresql:// URL."
+    echo "   (.ci/run starts a throwaway PostgreSQL and runs it; on a laptop: export TEST_DATABASE_URL=postgresql+psycopg://…)"
+    pg_rc=0
+fi
+
+if (( sqlite_rc != 0 || pg_rc != 0 )); then
+    echo "FAILED: SQLite exit $sqlite_rc, PostgreSQL exit $pg_rc"
+    exit 1
+fi

@@ -1,0 +1,102 @@
+"""A real user's path in headless Chromium: log in, search, fill the cart, submit;
+the approver approves; every page passes an axe-core scan (no serious or critical issue)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from helpers import PASSWORD, outbox_files
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from webshop.orders.models import Order
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+AXE = Axe()
+
+
+def assert_accessible(page: Page, name: str) -> None:
+    results = AXE.run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert bad == [], f"{name}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in bad)
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/logg-inn")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("heading", name="Søk i katalogen")).to_be_visible()
+
+
+def test_place_and_approve_an_order_in_the_browser(live_server, page: Page, world, store, app):
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server}/logg-inn")
+    assert_accessible(page, "login")
+    page.get_by_role("button", name="Logg inn").click()  # empty form: errors summarised at the top
+    expect(page.get_by_role("alert")).to_contain_text("Skriv inn e-postadressen din")
+    assert_accessible(page, "login with errors")
+
+    log_in(page, live_server, world.orderer.email)
+    page.get_by_label("Søk i katalogen").fill("kopipapir")
+    page.get_by_label("Søk i katalogen").press("Enter")
+    expect(page.get_by_text("1 treff")).to_be_visible()
+    assert_accessible(page, "search")
+    shot(page, "search")
+    page.get_by_label("Antall Kopipapir A4 80 g").fill("3")
+    page.get_by_role("button", name="Legg i kurv: Kopipapir A4 80 g").click()
+    expect(page.get_by_text("er lagt i handlekurven")).to_be_visible()
+
+    page.get_by_role("link", name="Handlekurv").click()
+    page.get_by_label("Hva trenger du?").fill("Navneskilt til resepsjonen")
+    page.get_by_label("Antatt pris per enhet, eks. mva. (kr)").fill("250")
+    page.get_by_role("button", name="Legg til fritekstlinje").click()
+    expect(page.get_by_text("Fritekstlinjen er lagt til")).to_be_visible()
+    assert_accessible(page, "cart")
+    shot(page, "cart")
+    page.get_by_label("Deres referanse / ansvarsnummer").fill("Prosjekt 7")
+    page.get_by_role("button", name="Send til godkjenning").click()
+    expect(page.get_by_text("Bestillingen er sendt til godkjenning")).to_be_visible()
+    expect(page.get_by_text("Venter på godkjenning").first).to_be_visible()
+    assert_accessible(page, "order pending")
+
+    page.get_by_role("button", name="Logg ut").click()
+    log_in(page, live_server, world.approver.email)
+    page.get_by_role("link", name="Til godkjenning").click()
+    assert_accessible(page, "inbox")
+    order = store.scalar(select(Order))
+    page.get_by_role("link", name=order.number).click()
+    page.get_by_label("Kommentar (må fylles ut ved avvisning)").fill("Greit")
+    assert_accessible(page, "order to approve")
+    page.get_by_role("button", name="Godkjenn og send").click()
+    expect(page.get_by_text(f"Ordre {order.number} er godkjent og sendt")).to_be_visible()
+
+    page.goto(f"{live_server}/ordrer/{order.id}")
+    expect(page.get_by_text("Levert til leverandøren")).to_be_visible()
+    assert_accessible(page, "order sent")
+    shot(page, "order-sent")
+    assert len(outbox_files(app)) == 1
+
+
+def test_phone_sized_screen_keeps_the_cart_usable(live_server, browser, world):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, world.orderer.email)
+    page.get_by_label("Søk i katalogen").fill("kulepenn")
+    page.keyboard.press("Enter")
+    button = page.get_by_role("button", name="Legg i kurv: Kulepenn blå")
+    button.focus()
+    page.keyboard.press("Enter")  # keyboard only
+    expect(page.get_by_text("er lagt i handlekurven")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 + 1, f"page scrolls sideways on a phone ({width}px)"
+    assert_accessible(page, "phone search")
+    context.close()

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from webshop.orders.rules import (
+    TRANSITIONS,
+    InvalidTransition,
+    OrderStatus,
+    check_transition,
+    line_total,
+    vat_total,
+)
+
+ALLOWED = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
+
+
+@pytest.mark.parametrize("current", list(OrderStatus))
+@pytest.mark.parametrize("new", list(OrderStatus))
+def test_transition_grid(current, new):
+    if (current, new) in ALLOWED:
+        check_transition(current, new)
+    else:
+        with pytest.raises(InvalidTransition):
+            check_transition(current, new)
+
+
+def test_only_pending_orders_can_be_decided():
+    assert TRANSITIONS[OrderStatus.PENDING_APPROVAL] == {
+        OrderStatus.APPROVED, OrderStatus.REJECTED, OrderStatus.CANCELLED}
+    assert TRANSITIONS[OrderStatus.APPROVED] == {OrderStatus.SENT}
+    assert all(not TRANSITIONS[s] for s in (OrderStatus.REJECTED, OrderStatus.SENT, OrderStatus.CANCELLED))
+
+
+@pytest.mark.parametrize("quantity, price, expected", [
+    ("3", "52.00", "156.00"),
+    ("0.5", "31.333", "15.67"),  # half-up on the øre
+    ("1.125", "2", "2.25"),
+    ("7", "0.005", "0.04"),  # 0.035 rounds half up
+])
+def test_line_total_rounds_half_up_to_ore(quantity, price, expected):
+    assert line_total(Decimal(quantity), Decimal(price)) == Decimal(expected)
+
+
+def test_vat_is_rounded_per_rate():
+    lines = [(Decimal("10.01"), Decimal("25")), (Decimal("10.01"), Decimal("25")), (Decimal("99.99"), Decimal("15"))]
+    # 20.02 * 25 % = 5.005 -> 5.01 ; 99.99 * 15 % = 14.9985 -> 15.00
+    assert vat_total(lines) == Decimal("20.01")
+    assert vat_total([]) == Decimal("0.00")
