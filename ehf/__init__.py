@@ -1,7 +1,27 @@
 """Peppol BIS 3 / EHF 3.0 post-award documents: build, parse and validate.
 
-A standalone library: it imports only the standard library and lxml.
+Order (T01), Order Response (T76), Despatch Advice (T16) and Catalogue (T19) have a
+model, a builder and a parser; :func:`validate` also checks Order Agreements (T110).
+A standalone library: it imports only the standard library and lxml. See README.md.
+
+``Party`` here is the full Order party (:class:`ehf.model.Party`); the other messages
+use the slimmer :class:`PartyRef` (see :mod:`ehf.parties` for why there are two).
+
+``ehf.validate`` is the function. The module that defines it is
+:mod:`ehf.validation`; the old module path ``ehf.validate`` still works for
+``from ehf.validate import validate`` (it is loaded first, below, so that importing
+it later cannot turn the package attribute back into a module).
 """
+import ehf.validate as _legacy_validate_module  # noqa: F401  (must precede the function import)
+from ehf.catalogue import (
+    CatalogueHeader,
+    CatalogueItem,
+    CatalogueReader,
+    build_catalogue,
+    iter_catalogue,
+    write_catalogue,
+)
+from ehf.despatch_advice import DespatchAdvice, DespatchLine, build_despatch_advice, parse_despatch_advice
 from ehf.errors import EhfError
 from ehf.findings import Finding, Flag, has_fatal
 from ehf.model import (
@@ -17,13 +37,39 @@ from ehf.model import (
     TaxCategory,
 )
 from ehf.order import build_order, parse_order
+from ehf.order_response import (
+    LineStatus,
+    OrderResponse,
+    OrderResponseLine,
+    ResponseCode,
+    SubstituteItem,
+    build_order_response,
+    parse_order_response,
+)
 from ehf.orgnr import is_valid_gln, is_valid_gtin, is_valid_orgnr
+from ehf.parties import PartyRef, Period
 from ehf.profiles import Profile
-from ehf.validate import register, validate
+from ehf.validation import register, validate
 from ehf.xsd import validate_xsd
 
 __all__ = [
-    "Address", "AllowanceCharge", "Classification", "Contact", "Delivery", "EhfError", "Finding", "Flag",
-    "MonetaryTotal", "Order", "OrderLine", "Party", "Profile", "TaxCategory", "build_order", "has_fatal",
-    "is_valid_gln", "is_valid_gtin", "is_valid_orgnr", "parse_order", "register", "validate", "validate_xsd",
+    # errors and findings
+    "EhfError", "Finding", "Flag", "has_fatal",
+    # validation
+    "register", "validate", "validate_xsd",
+    # Order (T01)
+    "Address", "AllowanceCharge", "Classification", "Contact", "Delivery", "MonetaryTotal", "Order",
+    "OrderLine", "Party", "Profile", "TaxCategory", "build_order", "parse_order",
+    # identifiers
+    "is_valid_gln", "is_valid_gtin", "is_valid_orgnr",
+    # shared by the post-award messages
+    "PartyRef", "Period",
+    # Order Response (T76)
+    "LineStatus", "OrderResponse", "OrderResponseLine", "ResponseCode", "SubstituteItem",
+    "build_order_response", "parse_order_response",
+    # Despatch Advice (T16)
+    "DespatchAdvice", "DespatchLine", "build_despatch_advice", "parse_despatch_advice",
+    # Catalogue (T19)
+    "CatalogueHeader", "CatalogueItem", "CatalogueReader", "build_catalogue", "iter_catalogue",
+    "write_catalogue",
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ehf.errors import EhfError
 from ehf.findings import has_fatal
-from ehf.validate import validate
+from ehf.validation import validate
 
 
 def _validate_files(files: Sequence[str]) -> int:

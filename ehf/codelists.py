@@ -3,6 +3,7 @@ OpenPEPPOL poacc-upgrade-3 v3.0.15 structure/codelist files; do not edit).
 
 Each list is a frozenset of codes; ``BY_ID`` maps the list identifier used in the
 Peppol structure files (e.g. "ISO4217", "eas", "UNECERec20") to its codes."""
+# ruff: noqa: E501  (generated data)
 from __future__ import annotations
 
 from typing import Final

@@ -196,7 +196,7 @@ def _reference(w: _Writer, root: etree._Element, name: str, value: str | None) -
 def order_element(order: Order) -> etree._Element:
     """The UBL ``Order`` element for ``order`` (see :func:`build_order`)."""
     w = _Writer(order.currency)
-    root = etree.Element(f"{{{ORDER}}}Order", nsmap=NSMAP)  # type: ignore[arg-type]
+    root = etree.Element(f"{{{ORDER}}}Order", nsmap=NSMAP)
     w.text(root, "CustomizationID", order.profile.customization_id)
     w.text(root, "ProfileID", order.profile.profile_id)
     w.text(root, "ID", order.id)
@@ -267,7 +267,7 @@ def build_order(
         country = order.buyer.address.country if order.buyer.address else None
         root = sbdh_mod.wrap(root, sender=sender, receiver=receiver, instance_id=instance_id,
                              created_at=created_at, country_c1=country)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 # --- parsing --------------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ class _Reader:
         return None if parent is None else parent.find(self.path(p))
 
     def all(self, parent: etree._Element, p: str) -> list[etree._Element]:
-        return parent.findall(self.path(p))
+        return list(parent.findall(self.path(p)))
 
     def text(self, parent: etree._Element | None, p: str) -> str | None:
         el = self.el(parent, p)
@@ -411,7 +411,9 @@ class _Reader:
             standard_item_scheme=self.attr(item, "cac:StandardItemIdentification/cbc:ID", "schemeID"),
             classifications=tuple(
                 Classification(code, c.get("listID", "").strip(), (c.get("listVersionID") or "").strip() or None)
-                for c in ([] if item is None else self.all(item, "cac:CommodityClassification/cbc:ItemClassificationCode"))
+                for c in (
+                    [] if item is None else self.all(item, "cac:CommodityClassification/cbc:ItemClassificationCode")
+                )
                 if (code := (c.text or "").strip())
             ),
             tax=self.tax_category(self.el(item, "cac:ClassifiedTaxCategory")),

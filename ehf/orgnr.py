@@ -24,7 +24,7 @@ def is_valid_orgnr(value: str) -> bool:
     digits = _digits(value, 9)
     if digits is None:
         return False
-    weighted = sum(int(d) * w for d, w in zip(digits[:8], (3, 2, 7, 6, 5, 4, 3, 2)))
+    weighted = sum(int(d) * w for d, w in zip(digits[:8], (3, 2, 7, 6, 5, 4, 3, 2), strict=True))
     check = (11 - weighted % 11) % 11
     return check != 10 and check == int(digits[8])
 
@@ -120,4 +120,4 @@ def is_valid_abn(value: str) -> bool:
     nums = [int(d) for d in digits]
     nums[0] -= 1
     weights = (10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19)
-    return sum(n * w for n, w in zip(nums, weights)) % 89 == 0
+    return sum(n * w for n, w in zip(nums, weights, strict=True)) % 89 == 0

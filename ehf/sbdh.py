@@ -70,7 +70,7 @@ def wrap(
 
 
 def is_sbdh(root: etree._Element) -> bool:
-    return root.tag == f"{{{SBDH}}}StandardBusinessDocument"
+    return bool(root.tag == f"{{{SBDH}}}StandardBusinessDocument")
 
 
 def unwrap(root: etree._Element) -> etree._Element:

@@ -14,13 +14,15 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from webshop.cart import services as cart
-from webshop.catalogue.csv_import import read_file
 from ehf.orgnr import is_valid_orgnr
 from ehf.profiles import Profile
+from webshop.approvals import services as approvals
+from webshop.cart import services as cart
+from webshop.catalogue.csv_import import read_file
 from webshop.catalogue.models import Agreement, CatalogueItem, Supplier
 from webshop.catalogue.publish import import_catalogue
 from webshop.dbtypes import clock_set_to, utcnow
+from webshop.delivery.outbox import deliver_order
 from webshop.extensions import db
 from webshop.orders import services as orders
 from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, Unit, UnitKind, User
@@ -194,9 +196,9 @@ def _orders(rows: list[dict], units: dict[str, Unit], users: dict[str, User], su
         approver = users[row["approver"].lower()]
         with clock_set_to(submitted + timedelta(hours=3)):
             if status == "rejected":
-                orders.reject_order(order, by=approver, comment=row.get("comment") or "Avvist i demodata.")
+                approvals.reject_order(order, by=approver, comment=row.get("comment") or "Avvist i demodata.")
             else:
-                document = orders.approve_order(order, by=approver, comment=row.get("comment", ""))
-                orders.deliver_order(order, document)
+                document = approvals.approve_order(order, by=approver, comment=row.get("comment", ""))
+                deliver_order(order, document)
     db.session.flush()
     return len(rows)

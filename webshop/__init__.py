@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, has_request_context, redirect, render_template, session, url_for
-from flask_wtf.csrf import CSRFError
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
-from webshop.config import INSTANCE_DIR, Config
 from webshop import sqlite as _sqlite  # noqa: F401  (registers the SQLite pragmas)
+from webshop.config import INSTANCE_DIR, Config
 from webshop.extensions import babel, csrf, db, login_manager, migrate
 
 

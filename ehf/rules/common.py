@@ -28,7 +28,7 @@ _DATES = etree.XPath(
 
 @COMMON.rule("PEPPOL-COMMON-R001", Flag.FATAL, "Document MUST not contain empty elements.")
 def no_empty_elements(root: etree._Element) -> list[etree._Element]:
-    return _EMPTY(root)
+    return list(_EMPTY(root))
 
 
 @COMMON.rule("PEPPOL-COMMON-R003", Flag.WARNING, "Document SHOULD not contain schema location.")
@@ -86,10 +86,11 @@ _identifier_rule("PEPPOL-COMMON-R045", Flag.WARNING, "Tax Code (Codice Fiscale) 
                  "0210", orgnr.is_valid_it_fiscal_code)
 _identifier_rule("PEPPOL-COMMON-R046", Flag.WARNING, "Tax Code (Codice Fiscale) must be stated in the correct format",
                  "9907", orgnr.is_valid_it_fiscal_code, party_ids=False)
-_identifier_rule("PEPPOL-COMMON-R047", Flag.WARNING, "Italian VAT Code (Partita Iva) must be stated in the correct format",
-                 "0211", orgnr.is_valid_it_vat)
-_identifier_rule("PEPPOL-COMMON-R048", Flag.WARNING, "Italian VAT Code (Partita Iva) must be stated in the correct format",
-                 "9906", orgnr.is_valid_it_vat, party_ids=False)
+_identifier_rule("PEPPOL-COMMON-R047", Flag.WARNING,
+                 "Italian VAT Code (Partita Iva) must be stated in the correct format", "0211", orgnr.is_valid_it_vat)
+_identifier_rule("PEPPOL-COMMON-R048", Flag.WARNING,
+                 "Italian VAT Code (Partita Iva) must be stated in the correct format", "9906", orgnr.is_valid_it_vat,
+                 party_ids=False)
 _identifier_rule("PEPPOL-COMMON-R049", Flag.FATAL, "Swedish organization number MUST be stated in the correct format.",
                  "0007", orgnr.is_valid_se_orgnr)
 _identifier_rule("PEPPOL-COMMON-R050", Flag.FATAL,

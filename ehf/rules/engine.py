@@ -87,6 +87,6 @@ class RuleSet:
 def location_of(tree: etree._ElementTree, node: etree._Element) -> str:
     """A readable XPath of ``node`` without namespace prefixes noise."""
     try:
-        return tree.getpath(node)
+        return str(tree.getpath(node))
     except (ValueError, TypeError):
         return "/"

@@ -44,8 +44,8 @@ def _check_node(el: etree._Element, spec: NodeSpec, child_terms: list[str]) -> I
     for child, rule_id in spec.mandatory:
         if child not in child_terms:
             yield rule_id, el
-    for attr, rule_id in spec.attributes:
-        if el.get(attr) is None:
+    for required, rule_id in spec.attributes:
+        if el.get(required) is None:
             yield rule_id, el
     for attr, lists, rule_id in spec.codes:
         if attr is None:
@@ -71,7 +71,7 @@ def structure_check(nodes: Mapping[str, NodeSpec]) -> Callable[[etree._Element],
             spec = nodes.get(path)
             if spec is not None:
                 out.extend(_check_node(el, spec, terms))
-            for child, t in zip(children, terms):
+            for child, t in zip(children, terms, strict=True):
                 if spec is not None and t not in spec.allowed:
                     if spec.unknown_rule:
                         out.append((spec.unknown_rule, child))

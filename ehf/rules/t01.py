@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import overload
 
 from lxml import etree
 
@@ -57,6 +58,10 @@ def child(el: etree._Element, path: str) -> etree._Element | None:
     return el.find(path, NS)
 
 
+@overload
+def child_dec(el: etree._Element, path: str, default: Decimal) -> Decimal: ...
+@overload
+def child_dec(el: etree._Element, path: str, default: None = None) -> Decimal | None: ...
 def child_dec(el: etree._Element, path: str, default: Decimal | None = None) -> Decimal | None:
     value = dec(child(el, path))
     return default if value is None else value
@@ -97,7 +102,7 @@ def r001_unique_line_ids(root: etree._Element) -> list[etree._Element]:
     items = _LINE_ITEMS(root)
     ids = [norm(child(li, "cbc:ID")) if child(li, "cbc:ID") is not None else None for li in items]
     counts = Counter(i for i in ids if i is not None)
-    return [li for li, i in zip(items, ids) if i is None or counts[i] != 1]
+    return [li for li, i in zip(items, ids, strict=True) if i is None or counts[i] != 1]
 
 
 @RULES.rule("PEPPOL-T01-R002", Flag.WARNING, "An order SHOULD provide information about its validity end date.")

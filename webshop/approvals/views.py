@@ -5,10 +5,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webshop.approvals import services
 from webshop.approvals.forms import DecisionForm
+from webshop.delivery.outbox import deliver_order
 from webshop.extensions import db
-from webshop.orders import services
 from webshop.orders.queries import approval_inbox, paginate
+from webshop.orders.services import AlreadyDecided, OrderError
 from webshop.orders.views import load_visible_order
 from webshop.permissions import is_approver
 
@@ -46,16 +48,16 @@ def decide(order_id: int):
             message = _("Ordre %(number)s er godkjent og sendt til %(supplier)s.", number=order.number,
                         supplier=order.supplier.name)
         db.session.commit()
-    except services.AlreadyDecided as exc:
+    except AlreadyDecided as exc:
         db.session.rollback()
         flash(str(exc), "warning")
         return redirect(url_for("orders.detail", order_id=order_id)), 303
-    except services.OrderError as exc:
+    except OrderError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
         return redirect(url_for("orders.detail", order_id=order_id)), 303
     if document is not None:
-        if not services.deliver_order(order, document):
+        if not deliver_order(order, document):
             message = _("Ordre %(number)s er godkjent, men leveringen feilet. Den prøves igjen.", number=order.number)
         db.session.commit()
     flash(message, "success")

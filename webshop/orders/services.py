@@ -1,4 +1,4 @@
-"""Order use cases: submit a cart, approve or reject, build and deliver the EHF order.
+"""Order use cases: submit a cart, and the one guarded way to change an order's status.
 
 Service functions flush; the caller (a view or the CLI) commits. Only these
 functions change ``order.status``, and every change is checked against the
@@ -6,31 +6,22 @@ transition table and written to the audit log.
 """
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webshop import audit
-from webshop.approvals.models import ApprovalDecision, Decision
 from webshop.cart.models import CartLine
 from webshop.cart.services import CartError, cart_lines
 from webshop.catalogue.models import Agreement, agreement_members
 from webshop.catalogue.services import orderable_item, today_in_norway
-from webshop.dbtypes import utcnow
 from webshop.extensions import db
-from webshop.orders import ehf_adapter
-from webshop.orders.delivery import deliver
-from webshop.orders.models import Order, OrderDocument, OrderLine
+from webshop.orders.models import Order, OrderLine
 from webshop.orders.rules import OrderStatus, check_transition, line_total, vat_total
 from webshop.orgs.models import Role, Unit, User
-from webshop.permissions import Refusal, approval_refused
 
 
 class OrderError(Exception):
@@ -39,14 +30,6 @@ class OrderError(Exception):
 
 class AlreadyDecided(OrderError):
     """Someone else decided on the order first."""
-
-
-REFUSAL_MESSAGES = {
-    Refusal.OTHER_ORGANISATION: _l("Ordren tilhører en annen organisasjon."),
-    Refusal.NOT_APPROVER_FOR_UNIT: _l("Du er ikke godkjenner for enheten ordren gjelder."),
-    Refusal.OWN_ORDER: _l("Du kan ikke godkjenne din egen ordre. En annen godkjenner må gjøre det."),
-    Refusal.NOT_PENDING: _l("Ordren venter ikke på godkjenning."),
-}
 
 
 def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: str = "") -> list[Order]:
@@ -73,6 +56,10 @@ def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: st
     for line in lines:
         db.session.delete(line)
     db.session.flush()
+    from webshop.approvals.services import order_submitted  # approvals depend on orders, not the reverse
+
+    for order in orders:
+        order_submitted(order, by=user)
     return orders
 
 
@@ -134,8 +121,12 @@ def _create_order(user: User, unit: Unit, lines: list[CartLine], note: str, buye
     return order
 
 
-def _change_status(order: Order, new: OrderStatus, *, by: User | None, action: str, comment: str | None = None) -> None:
-    """Move ``order`` to ``new`` if nobody else moved it first (compare-and-set in the database)."""
+def change_status(order: Order, new: OrderStatus, *, by: User | None, action: str, comment: str | None = None) -> None:
+    """Move ``order`` to ``new`` if nobody else moved it first (compare-and-set in the database).
+
+    This is the only place an order's status changes: checked against the
+    transition table, guarded against a concurrent change, written to the audit log.
+    """
     current = order.status
     check_transition(current, new)
     result = db.session.execute(
@@ -147,58 +138,3 @@ def _change_status(order: Order, new: OrderStatus, *, by: User | None, action: s
     set_committed_value(order, "status", new)
     audit.record(action, by=by, organisation_id=order.organisation_id, order=order,
                  from_status=current, to_status=new, comment=comment)
-
-
-def _decide(order: Order, *, by: User, decision: Decision, comment: str) -> None:
-    refusal = approval_refused(by, order)
-    if refusal is Refusal.NOT_PENDING:
-        raise AlreadyDecided(str(REFUSAL_MESSAGES[refusal]))
-    if refusal is not None:
-        raise OrderError(str(REFUSAL_MESSAGES[refusal]))
-    new = OrderStatus.APPROVED if decision is Decision.APPROVED else OrderStatus.REJECTED
-    _change_status(order, new, by=by, action=decision.value, comment=comment)
-    try:
-        with db.session.begin_nested():
-            db.session.add(ApprovalDecision(order_id=order.id, step=1, approver_id=by.id, decision=decision,
-                                            comment=comment or None))
-    except IntegrityError:
-        raise AlreadyDecided(_("Ordren er allerede behandlet av noen andre.")) from None
-
-
-def approve_order(order: Order, *, by: User, comment: str = "") -> OrderDocument:
-    """Approve, then build and check the EHF order in the same transaction (the outbox row)."""
-    _decide(order, by=by, decision=Decision.APPROVED, comment=comment)
-    xml = ehf_adapter.build_checked(order)
-    document = OrderDocument(
-        order_id=order.id, kind="order", message_id=str(uuid.uuid4()),
-        filename=f"{order.number}.xml", xml=xml,
-    )
-    db.session.add(document)
-    audit.record("ehf_built", by=None, organisation_id=order.organisation_id, order=order,
-                 comment=document.message_id)
-    db.session.flush()
-    return document
-
-
-def reject_order(order: Order, *, by: User, comment: str) -> None:
-    if not comment.strip():
-        raise OrderError(_("Skriv en begrunnelse, så bestilleren vet hva som må endres."))
-    _decide(order, by=by, decision=Decision.REJECTED, comment=comment.strip())
-    db.session.flush()
-
-
-def deliver_order(order: Order, document: OrderDocument) -> bool:
-    """Hand the EHF message to the transport; on success the order is sent."""
-    try:
-        ref = deliver(document, current_app.config["OUTBOX_DIR"])
-    except OSError as exc:
-        document.delivery_error = str(exc)
-        audit.record("delivery_failed", by=None, organisation_id=order.organisation_id, order=order, comment=str(exc))
-        db.session.flush()
-        return False
-    document.delivered_at = utcnow()
-    document.delivery_ref = ref
-    document.delivery_error = None
-    _change_status(order, OrderStatus.SENT, by=None, action="sent", comment=ref)
-    db.session.flush()
-    return True

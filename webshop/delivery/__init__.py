@@ -1,0 +1,1 @@
+"""Getting EHF messages to suppliers: the outbox rows and the transports that deliver them."""
