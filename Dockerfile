@@ -14,4 +14,4 @@ RUN pip install --no-cache-dir . \
 ENV EHF_XSD_DIR=/xsd/ubl-2.1
 VOLUME ["/data"]
 EXPOSE 8000
-CMD ["sh", "-c", "flask --app webshop db upgrade && exec gunicorn -w 2 -b 0.0.0.0:8000 'webshop:create_app()'"]
+CMD ["sh", "-c", "flask --app webshop db upgrade heads && exec gunicorn -w 2 -b 0.0.0.0:8000 'webshop:create_app()'"]

@@ -32,7 +32,7 @@ from ehf.catalogue import (  # noqa: E402
     iter_catalogue,
     write_catalogue,
 )
-from ehf.order_response import Party, Period  # noqa: E402
+from ehf.parties import PartyRef, Period  # noqa: E402
 
 BYTES_PER_ITEM = 2150  # measured size of one generated line, for sizing the file
 
@@ -41,14 +41,14 @@ def header() -> CatalogueHeader:
     return CatalogueHeader(
         id="CAT-BENCH",
         issue_date=date(2026, 11, 27),
-        provider=Party(
+        provider=PartyRef(
             endpoint_id="987654325", endpoint_scheme="0192", name="Leverandør AS", country_code="NO"
         ),
-        receiver=Party(
+        receiver=PartyRef(
             endpoint_id="123456785", endpoint_scheme="0192", name="Innkjøpssamarbeidet", country_code="NO"
         ),
         validity=Period(date(2026, 1, 1), date(2027, 12, 31)),
-        seller=Party(party_id="987654325", party_id_scheme="0192", trade_name="Leverandør AS"),
+        seller=PartyRef(party_id="987654325", party_id_scheme="0192", trade_name="Leverandør AS"),
     )
 
 

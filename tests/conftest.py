@@ -44,7 +44,7 @@ def app() -> Iterator[Flask]:
             with db.engine.begin() as conn:  # a clean slate, then the real migrations
                 db.metadata.drop_all(conn)
                 conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            upgrade()
+            upgrade(revision="heads")
         yield application
 
 

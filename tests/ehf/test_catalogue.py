@@ -28,21 +28,21 @@ from ehf.catalogue import (
     write_catalogue,
 )
 from ehf.errors import EhfError
-from ehf.order_response import Party, Period
+from ehf.parties import PartyRef, Period
 from ehf.rules import t19
 from tests.ehf.shared_paths import XSD_DIR, examples
 
 HEADER = CatalogueHeader(
     id="CAT-1",
     issue_date=date(2026, 11, 27),
-    provider=Party(endpoint_id="987654325", endpoint_scheme="0192", name="Leverandør AS", country_code="NO"),
-    receiver=Party(
+    provider=PartyRef(endpoint_id="987654325", endpoint_scheme="0192", name="Leverandør AS", country_code="NO"),
+    receiver=PartyRef(
         endpoint_id="123456785", endpoint_scheme="0192", name="Innkjøpssamarbeidet", country_code="NO"
     ),
     validity=Period(date(2026, 1, 1), date(2027, 12, 31)),
     contract_id="RA-2026-01",
-    seller=Party(party_id="987654325", party_id_scheme="0192", trade_name="Leverandør AS"),
-    customer=Party(party_id="123456785", trade_name="Innkjøpssamarbeidet"),
+    seller=PartyRef(party_id="987654325", party_id_scheme="0192", trade_name="Leverandør AS"),
+    customer=PartyRef(party_id="123456785", trade_name="Innkjøpssamarbeidet"),
     action_code="Add",
 )
 

@@ -19,14 +19,14 @@ from ehf.despatch_advice import (
     parse_despatch_advice,
 )
 from ehf.errors import EhfError
-from ehf.order_response import Party, Period
+from ehf.parties import PartyRef, Period
 from ehf.rules import t16
 from ehf.xsd import validate_xsd
 from tests.ehf.shared_paths import XSD_DIR, examples
 
-SUPPLIER = Party(endpoint_id="987654325", endpoint_scheme="0192", name="Leverandør AS", country_code="NO")
-CUSTOMER = Party(endpoint_id="123456785", endpoint_scheme="0192", name="Eksempel kommune", country_code="NO")
-BUYER = Party(party_id="123456785", party_id_scheme="0192", trade_name="Eksempel kommune")
+SUPPLIER = PartyRef(endpoint_id="987654325", endpoint_scheme="0192", name="Leverandør AS", country_code="NO")
+CUSTOMER = PartyRef(endpoint_id="123456785", endpoint_scheme="0192", name="Eksempel kommune", country_code="NO")
+BUYER = PartyRef(party_id="123456785", party_id_scheme="0192", trade_name="Eksempel kommune")
 
 
 @cache
@@ -41,7 +41,7 @@ def partial_delivery() -> DespatchAdvice:
         supplier=SUPPLIER,
         delivery_customer=CUSTOMER,
         buyer=BUYER,
-        seller=Party(party_id="987654325", trade_name="Leverandør AS"),
+        seller=PartyRef(party_id="987654325", trade_name="Leverandør AS"),
         order_id="PO-1",
         despatch_date=date(2026, 11, 28),
         estimated_delivery=Period(date(2026, 11, 30), date(2026, 12, 1)),

@@ -23,25 +23,24 @@ from ehf.order_response import (
     LineStatus,
     OrderResponse,
     OrderResponseLine,
-    Party,
-    Period,
     ResponseCode,
     SubstituteItem,
     build_order_response,
     parse_order_response,
 )
+from ehf.parties import PartyRef, Period
 from ehf.rules import t76
 from ehf.xsd import validate_xsd
 from tests.ehf.shared_paths import XSD_DIR, examples
 
-SELLER = Party(
+SELLER = PartyRef(
     endpoint_id="987654325",
     endpoint_scheme="0192",
     party_id="987654325",
     party_id_scheme="0192",
     name="Leverandør AS",
 )
-BUYER = Party(endpoint_id="123456785", endpoint_scheme="0192", name="Eksempel kommune")
+BUYER = PartyRef(endpoint_id="123456785", endpoint_scheme="0192", name="Eksempel kommune")
 HEADER = dict(id="OR-1", issue_date=date(2026, 11, 27), seller=SELLER, buyer=BUYER, currency="NOK")
 
 
