@@ -1,12 +1,20 @@
-"""``python -m ehf validate``: one line per finding, exit 0 / 1 (fatal) / 2 (unreadable)."""
+"""``python -m ehf validate``: one line per finding, exit 0 / 1 (fatal) / 2 (unreadable), for
+every supported message type (Order, OrderResponse, OrderAgreement, Catalogue, DespatchAdvice)."""
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ehf import build_order
+from ehf.cli import main
+from ehf.sbdh import unwrap
+from ehf.validation import select
+from ehf.xmlsafe import parse_bytes
 from tests.ehf.order_factory import make_order
+from tests.ehf.shared_paths import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,3 +48,27 @@ def test_hostile_file_exits_2_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "DOCTYPE" in result.stderr and "missing.xml" in result.stderr
+
+
+OFFICIAL_EXAMPLES = {
+    "Order": EXAMPLES / "order" / "peppol" / "Order_Example.xml",
+    "OrderResponse": EXAMPLES / "order-response" / "peppol" / "OrderResponse_Example.xml",
+    "OrderAgreement": EXAMPLES / "order-agreement" / "peppol" / "OrderAgreement_Example.xml",
+    "Catalogue": EXAMPLES / "catalogue" / "peppol" / "Catalogue_Example.xml",
+    "DespatchAdvice": EXAMPLES / "despatch-advice" / "peppol" / "DespatchAdvice_Example.xml",
+}
+RULE_PREFIX = {
+    "Order": "PEPPOL-T01-", "OrderResponse": "PEPPOL-T76-", "OrderAgreement": "PEPPOL-T110-",
+    "Catalogue": "PEPPOL-T19-", "DespatchAdvice": "PEPPOL-T16-",
+}
+
+
+@pytest.mark.parametrize("kind", OFFICIAL_EXAMPLES)
+def test_validates_each_supported_type(kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The official Peppol example of each transaction passes, checked by its own rule set
+    (an Order Agreement is an ``OrderResponse`` document told apart by its CustomizationID)."""
+    path = OFFICIAL_EXAMPLES[kind]
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out.strip() == f"{path}\tOK"
+    assert select(unwrap(parse_bytes(path.read_bytes()))).ruleset.name == RULE_PREFIX[kind].rstrip("-")
+
