@@ -46,6 +46,9 @@ def app() -> Iterator[Flask]:
                 conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
             upgrade(revision="heads")
         yield application
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()  # close pooled connections before the interpreter does
 
 
 @pytest.fixture(autouse=True)

@@ -100,3 +100,7 @@ def test_forms_need_a_csrf_token(world, tmp_path, store):
     assert response.status_code == 400
     assert "Skjemaet er utløpt" in page_text(response)
     assert c.get("/katalog").status_code == 302  # not logged in
+    with app.app_context():
+        from webshop.extensions import db
+
+        db.engine.dispose()
