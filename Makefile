@@ -6,16 +6,25 @@ PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app webshop
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed worker-free test-sqlite test-postgres lint bench clean
+.PHONY: run test install migrate seed translations lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[dev]'
-	$(VENV)/bin/pybabel compile -d webshop/translations -f -q || true
 	touch $(STAMP)
 
-install: $(STAMP)
+# Compiled translations (.mo) are build output; the .po files are the source.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard webshop/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel compile -q -i $< -o $@
+
+install: $(STAMP) $(MO_FILES)
+
+## Re-extract UI strings and merge them into the translation catalogues.
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o webshop/translations/messages.pot .
+	$(VENV)/bin/pybabel update -q -i webshop/translations/messages.pot -d webshop/translations
 
 migrate: install
 	$(FLASK) db upgrade heads

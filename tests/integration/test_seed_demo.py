@@ -9,8 +9,8 @@ from click.testing import Result
 from helpers import outbox_files
 from sqlalchemy import func, select
 
+from ehf import validate
 from ehf.findings import Flag
-from ehf.validate import validate
 from webshop.catalogue.models import CatalogueItem, ItemNumber
 from webshop.orders.models import Order, OrderDocument
 from webshop.orgs.models import Organisation, Role, RoleAssignment, User

@@ -7,8 +7,8 @@ from decimal import Decimal
 from helpers import NS, outbox_files, page_text, ubl
 from sqlalchemy import func, select
 
+from ehf import validate
 from ehf.findings import has_fatal
-from ehf.validate import validate
 from ehf.xsd import validate_xsd
 from webshop.approvals.models import ApprovalDecision
 from webshop.cart.models import CartLine

@@ -9,10 +9,9 @@ from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from ehf import model
+from ehf import model, validate
 from ehf.findings import Finding, has_fatal
 from ehf.order import build_order
-from ehf.validate import validate
 from webshop.dbtypes import utcnow
 from webshop.orders.models import Order, OrderLine
 

@@ -1,27 +1,14 @@
 """Read-side queries for order lists: one query per page, whatever the row count."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from webshop.extensions import db
+from webshop import pagination as pages
 from webshop.orders.models import Order
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Role, User
-
-
-@dataclass(frozen=True)
-class OrderPage:
-    orders: list[Order]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+from webshop.pagination import Page
 
 
 def visible_orders(user: User) -> Select[tuple[Order]]:
@@ -33,15 +20,14 @@ def visible_orders(user: User) -> Select[tuple[Order]]:
     return query.where(or_(Order.orderer_id == user.id, Order.unit_id.in_(units)))
 
 
-def paginate(query: Select[tuple[Order]], page: int, page_size: int = 50) -> OrderPage:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = db.session.scalars(
+def paginate(query: Select[tuple[Order]], page: int, page_size: int = 50) -> Page[Order]:
+    """A page of orders, newest first, with unit, supplier and orderer loaded in the same query."""
+    return pages.paginate(
         query.options(joinedload(Order.unit), joinedload(Order.supplier), joinedload(Order.orderer))
-        .order_by(Order.submitted_at.desc(), Order.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return OrderPage(list(rows), total, page, page_size)
+        .order_by(Order.submitted_at.desc(), Order.id.desc()),
+        page,
+        page_size,
+    )
 
 
 def approval_inbox(user: User) -> Select[tuple[Order]]:

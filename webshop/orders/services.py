@@ -16,8 +16,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from webshop import audit
 from webshop.cart.models import CartLine
 from webshop.cart.services import CartError, cart_lines
-from webshop.catalogue.models import Agreement, agreement_members
-from webshop.catalogue.services import orderable_item, today_in_norway
+from webshop.catalogue.models import Agreement, CatalogueItem, agreement_members
+from webshop.catalogue.services import live_catalogues_for, today_in_norway
 from webshop.extensions import db
 from webshop.orders.models import Order, OrderLine
 from webshop.orders.rules import OrderStatus, check_transition, line_total, vat_total
@@ -45,14 +45,17 @@ def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: st
     lines = cart_lines(user)
     if not lines:
         raise CartError(_("Handlekurven er tom. Legg til varer før du sender bestillingen."))
-    gone = [line for line in lines if not line.is_free_text and orderable_item(user.organisation_id, line.item_id) is None]
+    still_orderable = _orderable_ids(user.organisation_id, [line.item_id for line in lines if line.item_id])
+    gone = [line for line in lines if line.item is not None and line.item.id not in still_orderable]
     if gone:
         names = ", ".join(line.item.name for line in gone if line.item)
-        raise CartError(_("Disse varene kan ikke lenger bestilles: %(names)s. Fjern dem fra handlekurven.", names=names))
+        raise CartError(
+            _("Disse varene kan ikke lenger bestilles: %(names)s. Fjern dem fra handlekurven.", names=names)
+        )
     by_supplier: dict[int, list[CartLine]] = defaultdict(list)
     for line in lines:
         by_supplier[line.supplier_id].append(line)
-    orders = [_create_order(user, unit, supplier_lines, note, buyer_reference) for supplier_lines in by_supplier.values()]
+    orders = [_create_order(user, unit, group, note, buyer_reference) for group in by_supplier.values()]
     for line in lines:
         db.session.delete(line)
     db.session.flush()
@@ -61,6 +64,19 @@ def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: st
     for order in orders:
         order_submitted(order, by=user)
     return orders
+
+
+def _orderable_ids(organisation_id: int, item_ids: list[int]) -> set[int]:
+    """Which of ``item_ids`` the organisation may order now, in one query."""
+    if not item_ids:
+        return set()
+    return set(db.session.scalars(
+        select(CatalogueItem.id).where(
+            CatalogueItem.id.in_(item_ids),
+            CatalogueItem.discontinued.is_(False),
+            CatalogueItem.catalogue_id.in_(live_catalogues_for(organisation_id)),
+        )
+    ))
 
 
 def _agreement_for(user: User, supplier_id: int, lines: list[CartLine]) -> int | None:
