@@ -8,8 +8,10 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Enum
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
@@ -27,19 +29,19 @@ class ScaledDecimal(TypeDecorator[Decimal]):
     def __repr__(self) -> str:
         return f"ScaledDecimal(scale={self.scale})"
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
         if value is None:
             return None
         if not isinstance(value, Decimal):
             value = Decimal(str(value))
         return int(value.quantize(self._quantum, rounding=ROUND_HALF_UP).scaleb(self.scale))
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         return Decimal(int(value)).scaleb(-self.scale).quantize(self._quantum)
 
-    def coerce_compared_value(self, op, value):
+    def coerce_compared_value(self, op: Any, value: Any) -> ScaledDecimal:
         return self
 
 
@@ -57,14 +59,14 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; store aware UTC datetimes")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
