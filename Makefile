@@ -17,14 +17,14 @@ $(STAMP): pyproject.toml
 # Compiled translations (.mo) are build output; the .po files are the source.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard webshop/translations/*/LC_MESSAGES/messages.po))
 %.mo: %.po $(STAMP)
-	$(VENV)/bin/pybabel compile -q -i $< -o $@
+	$(VENV)/bin/pybabel -q compile -i $< -o $@
 
 install: $(STAMP) $(MO_FILES)
 
 ## Re-extract UI strings and merge them into the translation catalogues.
 translations: $(STAMP)
-	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o webshop/translations/messages.pot .
-	$(VENV)/bin/pybabel update -q -i webshop/translations/messages.pot -d webshop/translations
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o webshop/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -i webshop/translations/messages.pot -d webshop/translations
 
 migrate: install
 	$(FLASK) db upgrade heads

@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange
 
-QUANTITY_MESSAGE = _l("Skriv et antall større enn null, høyst %(max)s.")
 
 
 def quantity_field(label: str = _l("Antall"), max_quantity: int = 10_000) -> DecimalField:
@@ -16,7 +15,8 @@ def quantity_field(label: str = _l("Antall"), max_quantity: int = 10_000) -> Dec
         default=Decimal(1),
         validators=[
             InputRequired(_l("Skriv inn et antall.")),
-            NumberRange(min=0.001, max=max_quantity, message=QUANTITY_MESSAGE % {"max": max_quantity}),
+            NumberRange(min=0.001, max=max_quantity,
+                        message=_l("Skriv et antall større enn null, høyst %(max)s.", max=max_quantity)),
         ],
     )
 

@@ -50,4 +50,4 @@ def language():
     if form.validate_on_submit():
         session["locale"] = form.locale.data
     target = request.referrer
-    return redirect(target if is_safe_next(target) else url_for("index"))
+    return redirect(target if is_safe_next(target, host=request.host) else url_for("index"))
