@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: on SQLite always, and on PostgreSQL too when
-# TEST_DATABASE_URL points at one. Tests that do not touch the database
-# (tests/unit, tests/ehf) run once.
+# TEST_DATABASE_URL points at one. Tests that never touch the database
+# (tests/unit, tests/ehf) run once; every other folder runs on both.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PYTEST=".venv/bin/python -m pytest"
-DB_TESTS="tests/web tests/integration tests/browser"
+DB_FREE=(--ignore=tests/unit --ignore=tests/ehf)
 PG_URL="${TEST_DATABASE_URL:-}"
 
 echo "== Test suite on SQLite =="
@@ -14,7 +14,7 @@ sqlite_rc=$?
 
 if [[ "$PG_URL" == postgresql* ]]; then
     echo "== Database tests on PostgreSQL (${PG_URL%%@*}@…) =="
-    TEST_DATABASE_URL="$PG_URL" $PYTEST $DB_TESTS "$@"
+    TEST_DATABASE_URL="$PG_URL" $PYTEST "${DB_FREE[@]}" "$@"
     pg_rc=$?
 else
     echo "== PostgreSQL run SKIPPED: TEST_DATABASE_URL is not a postgresql:// URL."

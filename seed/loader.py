@@ -16,13 +16,14 @@ from sqlalchemy import select, update
 
 from ehf.orgnr import is_valid_orgnr
 from ehf.profiles import Profile
+from seed.policies import load_policies
 from webshop.approvals import services as approvals
 from webshop.cart import services as cart
 from webshop.catalogue.csv_import import read_file
 from webshop.catalogue.models import Agreement, CatalogueItem, Supplier
 from webshop.catalogue.publish import import_catalogue
 from webshop.dbtypes import clock_set_to, utcnow
-from webshop.delivery.outbox import deliver_order
+from webshop.delivery.worker import deliver_due
 from webshop.extensions import db
 from webshop.orders import services as orders
 from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, Unit, UnitKind, User
@@ -76,8 +77,12 @@ def load_demo(data_dir: Path = DATA_DIR, *, reset: bool = False) -> SeedResult:
     discontinued = _agreements(collaboration, data["agreements"], suppliers, orgs, data_dir)
     result = _accounts(SeedResult(name), data)
     result.orders = _orders(data.get("orders", []), units, users, suppliers)
+    result.accounts += load_policies(orgs, units, users)  # after the demo orders: they keep the route they got
     # Items go out of the range after the demo orders that bought them were placed.
     db.session.execute(update(CatalogueItem).where(CatalogueItem.id.in_(discontinued)).values(discontinued=True))
+    from seed.catalogue_extras import load_catalogue_extras  # issue 5: synonyms, favourite, failed searches
+
+    load_catalogue_extras(collaboration, data_dir)
     return result
 
 
@@ -137,6 +142,11 @@ def _suppliers(rows: list[dict]) -> dict[str, Supplier]:
         )
         db.session.add(supplier)
         suppliers[supplier.key] = supplier
+    db.session.flush()
+    from webshop.supplier.services import seed_settings  # issue 6: simulated suppliers for demos
+
+    for row in rows:
+        seed_settings(suppliers[row["key"]], row)
     db.session.flush()
     return suppliers
 
@@ -198,7 +208,7 @@ def _orders(rows: list[dict], units: dict[str, Unit], users: dict[str, User], su
             if status == "rejected":
                 approvals.reject_order(order, by=approver, comment=row.get("comment") or "Avvist i demodata.")
             else:
-                document = approvals.approve_order(order, by=approver, comment=row.get("comment", ""))
-                deliver_order(order, document)
+                approvals.approve_order(order, by=approver, comment=row.get("comment", ""))
+                deliver_due(worker_id="seed", commit=False)  # the worker's own code path, once
     db.session.flush()
     return len(rows)

@@ -45,6 +45,14 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
 
     for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp):
         app.register_blueprint(bp)
+    from webshop.api.views import bp as api_bp  # issue 5: JSON API + API tokens
+    from webshop.catalogue.curation_views import bp as curation_bp  # issue 5: catalogue curation
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(curation_bp)
+    from webshop.supplier.views import bp as supplier_bp  # issue 6: supplier side
+
+    app.register_blueprint(supplier_bp)
     register_templating(app)
     register_cli(app)
 

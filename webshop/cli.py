@@ -43,22 +43,57 @@ def print_accounts(accounts: list[tuple[str, str, str, str]]) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def catalogue_import(reference: str, draft: bool, path: str) -> None:
     """Import a catalogue CSV as a new version of the agreement's catalogue."""
-    from webshop.catalogue.csv_import import CatalogueImportError, read_file
+    from webshop.catalogue.csv_import import CatalogueImportError, iter_file
     from webshop.catalogue.models import Agreement
     from webshop.catalogue.publish import import_catalogue
 
     agreement = db.session.scalar(select(Agreement).where(Agreement.reference == reference))
     if agreement is None:
         raise click.ClickException(f"Fant ingen avtale med referanse {reference}.")
+    counted = [0]
+
+    def rows():  # streamed: a million rows never sit in memory at once
+        for row in (_ehf_rows(path) if path.lower().endswith(".xml") else iter_file(path)):
+            counted[0] += 1
+            yield row
+
     try:
-        rows = read_file(path)
+        catalogue = import_catalogue(agreement, rows(), publish=not draft)
     except CatalogueImportError as exc:
+        db.session.rollback()
         for error in exc.errors:
             click.echo(str(error), err=True)
         raise click.ClickException(f"{len(exc.errors)} feil; ingenting er importert.") from None
-    catalogue = import_catalogue(agreement, rows, publish=not draft)
     db.session.commit()
-    click.echo(f"{len(rows)} varer importert som versjon {catalogue.version} ({catalogue.status}).")
+    click.echo(f"{counted[0]} varer importert som versjon {catalogue.version} ({catalogue.status}).")
+
+
+def _ehf_rows(path: str):
+    """EHF / Peppol BIS Catalogue 3 lines as import rows (see webshop.catalogue.ehf_import)."""
+    from webshop.catalogue.ehf_import import read_ehf_catalogue
+
+    with open(path, "rb") as fh:
+        yield from read_ehf_catalogue(fh.read())
+
+
+token_cli = AppGroup("token", help="Personal API tokens.")
+
+
+@token_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="CLI", help="A name to tell the token apart on the profile page.")
+def token_create(email: str, name: str) -> None:
+    """Create an API token for EMAIL; the token is printed on the last line."""
+    from webshop.auth.tokens import create_token
+    from webshop.orgs.models import User
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Fant ingen bruker med e-post {email}.")
+    _, text = create_token(user, name)
+    db.session.commit()
+    click.echo(f"API-nøkkel for {user.email} (vises bare nå):")
+    click.echo(text)
 
 
 @ehf_cli.command("export")
@@ -76,5 +111,10 @@ def ehf_export(order_id: int) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (seed_cli, catalogue_cli, ehf_cli):
+    from webshop.approvals.reminders import approvals_cli
+
+    for group in (seed_cli, catalogue_cli, ehf_cli, approvals_cli, token_cli):
         app.cli.add_command(group)
+    from webshop.delivery.worker import worker_command  # issue 6: `flask --app webshop worker`
+
+    app.cli.add_command(worker_command)

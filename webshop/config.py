@@ -26,6 +26,13 @@ class Config:
     MAX_LINE_QUANTITY = 10_000
     SEARCH_PAGE_SIZE = 25
     DEMO_DATA = os.environ.get("WEBSHOP_DEMO") == "1"
+    # Outgoing e-mail (approval reminders). No MAIL_SERVER: reminders are in-app only.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_FROM = os.environ.get("MAIL_FROM") or "innkjop@localhost"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
 
 
 class TestConfig(Config):
@@ -33,3 +40,4 @@ class TestConfig(Config):
     SECRET_KEY = "test"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False
+    MAIL_SERVER = None  # tests start their own SMTP server when they need one

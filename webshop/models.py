@@ -1,5 +1,16 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
-from webshop.approvals.models import ApprovalDecision, Decision
+from webshop.approvals.models import (  # noqa: F401  (approval policy and route snapshot tables)
+    ApprovalDecision,
+    ApprovalPolicy,
+    ApprovalStep,
+    ApprovalStepApprover,
+    ApprovalSubstitute,
+    ApprovalTier,
+    Decision,
+    Notification,
+    PersonLimit,
+    UnitBudget,
+)
 from webshop.cart.models import CartLine
 from webshop.catalogue.models import (
     Agreement,
@@ -10,7 +21,14 @@ from webshop.catalogue.models import (
     Supplier,
     agreement_members,
 )
+from webshop.auth.tokens import ApiToken  # noqa: F401  (issue 5: API tokens)
+from webshop.catalogue.models import (  # noqa: F401  (issue 5: curation, favourites, templates, search log)
+    Favourite, ItemCuration, ItemRequest, OrderTemplate, OrderTemplateLine, SearchLog, SynonymGroup,
+)
 from webshop.orders.models import AuditEvent, Order, OrderDocument, OrderLine
+from webshop.supplier.models import (  # noqa: F401  (issue 6: supplier side)
+    InboundDocument, OrderLineStatus, SimulatedMessage, SupplierSettings,
+)
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, Unit, UnitKind, User
 

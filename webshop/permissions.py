@@ -4,7 +4,7 @@ from __future__ import annotations
 from webshop.approvals.rules import Actor, PendingOrder, approval_refusal
 from webshop.approvals.rules import Refusal as Refusal
 from webshop.orders.models import Order
-from webshop.orders.rules import OrderStatus
+from webshop.orders.rules import WITH_SUPPLIER, OrderStatus
 from webshop.orgs.models import Role, User
 
 
@@ -13,8 +13,12 @@ def actor_of(user: User) -> Actor:
 
 
 def pending_of(order: Order) -> PendingOrder:
+    from webshop.approvals.queries import step_state  # the route snapshot and today's substitutes
+
+    approvers, earlier = step_state(order)
     return PendingOrder(
-        order.orderer_id, order.organisation_id, order.unit_id, order.status == OrderStatus.PENDING_APPROVAL
+        order.orderer_id, order.organisation_id, order.unit_id, order.status == OrderStatus.PENDING_APPROVAL,
+        approvers, earlier,
     )
 
 
@@ -46,3 +50,37 @@ def is_approver(user: User) -> bool:
 
 def can_administer(user: User) -> bool:
     return user.has_role(Role.COORDINATOR) or bool(user.unit_ids(Role.UNIT_MANAGER))
+
+
+def can_manage_unit(user: User, unit) -> bool:
+    """Ordering authority, budgets and limits for a unit: its unit manager or the municipality's coordinator."""
+    if unit is None or unit.organisation_id != user.organisation_id:
+        return False
+    return user.has_role(Role.COORDINATOR) or unit.id in user.unit_ids(Role.UNIT_MANAGER)
+
+
+def can_edit_policy(user: User) -> bool:
+    """Municipality-wide approval settings (auto-approval, tiers, default limits): the coordinator."""
+    return user.has_role(Role.COORDINATOR)
+
+
+def can_curate_catalogue(user: User) -> bool:
+    """The central buyer keeps the collaboration's catalogues (import, curation, synonyms, quality)."""
+    return user.has_role(Role.CENTRAL_BUYER)
+
+
+def can_configure_suppliers(user: User) -> bool:
+    """Set a supplier's transport and simulator behaviour (training, demos): trainer, coordinator, central buyer."""
+    return any(user.has_role(r) for r in (Role.TRAINER, Role.COORDINATOR, Role.CENTRAL_BUYER))
+
+
+def can_follow_suppliers(user: User) -> bool:
+    """Supplier statistics, out-of-stock reports and quarantined documents: central buyer and coordinator."""
+    return user.has_role(Role.CENTRAL_BUYER) or user.has_role(Role.COORDINATOR)
+
+
+def can_receive_goods(user: User, order: Order) -> bool:
+    """Goods receipt, re-order and cancel of missing lines: the orderer, or an orderer for the order's unit."""
+    if user.organisation_id != order.organisation_id or order.status not in WITH_SUPPLIER:
+        return False
+    return order.orderer_id == user.id or order.unit_id in user.unit_ids(Role.ORDERER)

@@ -41,6 +41,10 @@ def test_approval_concurrent_requests_make_one_decision(app, world, login_as, st
     assert all(r is not None and r.status_code == 200 for r in responses)
     texts = [page_text(r) for r in responses]
     assert sum("allerede behandlet" in t or "venter ikke på godkjenning" in t for t in texts) == 1
+    from webshop.delivery.worker import run_once  # approval queues; the delivery worker sends
+
+    with app.app_context():
+        run_once("test")
     store.expire_all()
     assert store.scalar(select(func.count()).select_from(ApprovalDecision)) == 1
     decided = store.get(Order, order.id).status

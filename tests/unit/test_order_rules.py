@@ -28,9 +28,24 @@ def test_transition_grid(current, new):
 
 def test_only_pending_orders_can_be_decided():
     assert TRANSITIONS[OrderStatus.PENDING_APPROVAL] == {
-        OrderStatus.APPROVED, OrderStatus.REJECTED, OrderStatus.CANCELLED}
+        OrderStatus.APPROVED, OrderStatus.REJECTED, OrderStatus.RETURNED, OrderStatus.CANCELLED}
     assert TRANSITIONS[OrderStatus.APPROVED] == {OrderStatus.SENT}
-    assert all(not TRANSITIONS[s] for s in (OrderStatus.REJECTED, OrderStatus.SENT, OrderStatus.CANCELLED))
+    assert all(not TRANSITIONS[s] for s in (OrderStatus.REJECTED, OrderStatus.RETURNED, OrderStatus.CANCELLED))
+
+
+SUPPLIER_SIDE = {OrderStatus.CONFIRMED, OrderStatus.REJECTED_BY_SUPPLIER, OrderStatus.PARTLY_DELIVERED,
+                 OrderStatus.DELIVERED}
+
+
+def test_only_sent_orders_follow_the_supplier():
+    """Before the message reached the supplier nothing it says can move the order."""
+    for status in (OrderStatus.PENDING_APPROVAL, OrderStatus.APPROVED, OrderStatus.REJECTED, OrderStatus.RETURNED,
+                   OrderStatus.CANCELLED):
+        assert not TRANSITIONS[status] & SUPPLIER_SIDE, status
+    assert TRANSITIONS[OrderStatus.SENT] == SUPPLIER_SIDE
+    assert TRANSITIONS[OrderStatus.PARTLY_DELIVERED] == {OrderStatus.DELIVERED}
+    assert TRANSITIONS[OrderStatus.DELIVERED] == {OrderStatus.PARTLY_DELIVERED}  # receipt corrected
+    assert OrderStatus.SENT not in set().union(*(TRANSITIONS[s] for s in SUPPLIER_SIDE))  # never back to sent
 
 
 @pytest.mark.parametrize("quantity, price, expected", [

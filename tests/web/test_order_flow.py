@@ -69,6 +69,10 @@ def test_orderer_to_approver_to_ehf_file(app, world, login_as, store):
     assert "Godkjenn og send" in detail
     response = approver.post(f"/godkjenning/{order.id}", data={"approve": "1", "comment": "Ok"})
     assert response.status_code == 302
+    from webshop.delivery.worker import run_once  # approval queues; the delivery worker sends
+
+    with app.app_context():
+        assert run_once("test").delivered == 1
 
     store.expire_all()
     order = store.get(Order, order.id)

@@ -1,55 +1,278 @@
-"""Approval use cases: decide on a submitted order.
+"""Approval use cases: fix an order's route at submit time, decide on each step.
 
-Approving builds and checks the EHF order in the same transaction as the
-decision (the outbox row), so an approved order always has its message.
+The policy (municipality settings, tiers, unit budget, person limits) is loaded
+into the pure dataclasses of ``policy.py``; the route that comes out is copied
+onto the order as ``ApprovalStep`` rows. Deciding a step is a compare-and-set on
+that step row, so two approvers acting at once store exactly one decision. On the
+last approval the EHF order is built and stored in the same transaction (the
+outbox row), exactly once. Service functions flush; the caller commits.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from webshop.approvals.models import ApprovalDecision, Decision
+from webshop import audit
+from webshop.approvals import policy as P
+from webshop.approvals.models import (
+    ApprovalDecision,
+    ApprovalPolicy,
+    ApprovalStep,
+    ApprovalStepApprover,
+    ApprovalSubstitute,
+    ApprovalTier,
+    Decision,
+    PersonLimit,
+    UnitBudget,
+)
+from webshop.approvals.queries import current_step, month_spend
+from webshop.cart.models import CartLine
+from webshop.cart.services import CartError
+from webshop.dbtypes import utcnow
 from webshop.delivery.outbox import queue_order_message
 from webshop.extensions import db
 from webshop.orders.models import Order, OrderDocument
 from webshop.orders.rules import OrderStatus
 from webshop.orders.services import AlreadyDecided, OrderError, change_status
-from webshop.orgs.models import User
+from webshop.orgs.models import Role, RoleAssignment, Unit, User
 from webshop.permissions import Refusal, approval_refused
 
 REFUSAL_MESSAGES = {
     Refusal.OTHER_ORGANISATION: _l("Ordren tilhører en annen organisasjon."),
-    Refusal.NOT_APPROVER_FOR_UNIT: _l("Du er ikke godkjenner for enheten ordren gjelder."),
+    Refusal.NOT_APPROVER_FOR_UNIT: _l("Du er ikke godkjenner for dette trinnet av ordren."),
     Refusal.OWN_ORDER: _l("Du kan ikke godkjenne din egen ordre. En annen godkjenner må gjøre det."),
     Refusal.NOT_PENDING: _l("Ordren venter ikke på godkjenning."),
+    Refusal.DECIDED_EARLIER_STEP: _l("Du har allerede godkjent et tidligere trinn. Samme person kan ikke fylle "
+                                     "to trinn i samme godkjenningsvei."),
 }
 
 
+def kr(value: Decimal | None) -> str:
+    from webshop.templating import money
+
+    return money(value)
+
+
+# ------------------------------------------------------------------ loading the policy
+
+
+def _ids(text: str | None) -> frozenset[int] | None:
+    return None if text is None else frozenset(int(x) for x in text.split(",") if x.strip())
+
+
+def _prefixes(text: str | None) -> frozenset[str] | None:
+    return None if text is None else frozenset(x.strip() for x in text.split(",") if x.strip())
+
+
+def organisation_policy(organisation_id: int) -> ApprovalPolicy:
+    """The municipality's settings row (an unsaved default when it has none: nothing is auto-approved)."""
+    row = db.session.scalar(select(ApprovalPolicy).where(ApprovalPolicy.organisation_id == organisation_id))
+    return row or ApprovalPolicy(organisation_id=organisation_id, auto_approve_below=Decimal("0"),
+                                 default_hard=False, escalate_after_days=3)
+
+
+def tiers_of(organisation_id: int) -> list[ApprovalTier]:
+    rows = list(db.session.scalars(select(ApprovalTier).where(ApprovalTier.organisation_id == organisation_id)
+                                   .order_by(ApprovalTier.level)))
+    return rows or [ApprovalTier(organisation_id=organisation_id, level=1, name=str(_("Godkjenner for enheten")),
+                                 required_above=None, approver_role=Role.APPROVER)]
+
+
+def _people(users: Iterable[User]) -> tuple[P.Person, ...]:
+    users = sorted({u.id: u for u in users if u.active}.values(), key=lambda u: u.name)
+    limits = {pl.user_id: pl.approval_limit for pl in db.session.scalars(
+        select(PersonLimit).where(PersonLimit.user_id.in_([u.id for u in users])))}
+    return tuple(P.Person(u.id, u.name, limits.get(u.id)) for u in users)
+
+
+def _unit_people(unit_id: int, role: Role) -> list[User]:
+    return list(db.session.scalars(select(User).join(RoleAssignment).where(
+        RoleAssignment.unit_id == unit_id, RoleAssignment.role == role)))
+
+
+def load_policy(organisation_id: int, unit_id: int, orderer_id: int) -> P.Policy:
+    org = organisation_policy(organisation_id)
+    tiers = []
+    for tier in tiers_of(organisation_id):
+        if tier.approver_user_id is not None:
+            users = [db.session.get(User, tier.approver_user_id)]
+        else:
+            users = _unit_people(unit_id, tier.approver_role or Role.APPROVER)
+        tiers.append(P.Tier(tier.name, _people(u for u in users if u is not None), tier.required_above))
+    person = db.session.scalar(select(PersonLimit).where(PersonLimit.user_id == orderer_id))
+    if person is not None and (person.per_order is not None or person.per_month is not None
+                               or person.agreement_ids is not None or person.unspsc_prefixes is not None):
+        rules = P.OrdererRules(person.per_order, person.per_month, person.hard, _ids(person.agreement_ids),
+                               _prefixes(person.unspsc_prefixes))
+    else:
+        rules = P.OrdererRules(org.default_per_order, org.default_per_month, bool(org.default_hard))
+    budget = db.session.scalar(select(UnitBudget).where(UnitBudget.unit_id == unit_id))
+    coordinators = db.session.scalars(select(User).join(RoleAssignment).where(
+        User.organisation_id == organisation_id, RoleAssignment.role == Role.COORDINATOR))
+    return P.Policy(
+        tiers=tuple(tiers), auto_approve_below=org.auto_approve_below or Decimal("0"), orderer=rules,
+        unit_budget=P.UnitBudget(budget.monthly, budget.hard) if budget else P.UnitBudget(),
+        fallback_approvers=_people(coordinators),
+    )
+
+
+def facts_of_order(order: Order) -> P.OrderFacts:
+    return P.OrderFacts(
+        total=order.total, orderer_id=order.orderer_id, agreement_id=order.agreement_id,
+        free_text_lines=sum(1 for line in order.lines if line.is_free_text),
+        unspsc_codes=tuple(line.unspsc for line in order.lines if not line.is_free_text),
+        orderer_month_spend=month_spend(orderer_id=order.orderer_id, exclude_order_id=order.id),
+        unit_month_spend=month_spend(unit_id=order.unit_id, exclude_order_id=order.id),
+    )
+
+
+def route_for_order(order: Order) -> P.Route:
+    return P.required_route(facts_of_order(order), load_policy(order.organisation_id, order.unit_id, order.orderer_id))
+
+
+# ------------------------------------------------------------------ explaining in words
+
+
+def explain(finding: P.Finding) -> str:
+    c = P.Check
+    limit, amount = kr(finding.limit), kr(finding.amount)
+    match finding.check:
+        case c.OVER_ORDER_LIMIT:
+            return _("over grensen din på %(limit)s per ordre (ordren er %(amount)s)", limit=limit, amount=amount)
+        case c.OVER_MONTH_LIMIT:
+            return _("over månedsgrensen din på %(limit)s (denne måneden blir %(amount)s)", limit=limit, amount=amount)
+        case c.OVER_UNIT_BUDGET:
+            return _("over enhetens månedsbudsjett på %(limit)s (denne måneden blir %(amount)s)", limit=limit,
+                     amount=amount)
+        case c.AGREEMENT_NOT_ALLOWED:
+            return _("du har ikke lov til å bestille fra denne avtalen")
+        case c.CATEGORY_NOT_ALLOWED:
+            return _("du har ikke lov til å bestille varer i disse kategoriene (UNSPSC): %(codes)s",
+                     codes=finding.detail)
+        case c.FREE_TEXT:
+            return _("ordren har fritekstlinjer, og de må alltid godkjennes")
+        case c.NO_AUTO_APPROVAL:
+            return _("kommunen godkjenner alle ordrer manuelt")
+        case c.NOT_BELOW_AUTO_LIMIT:
+            return _("ordren er ikke under grensen for automatisk godkjenning på %(limit)s", limit=limit)
+        case c.TIER_ABOVE:
+            return _("over %(limit)s må også %(name)s godkjenne", limit=limit, name=finding.detail)
+        case c.NOBODY_CAN_APPROVE:
+            return _("ingen kan godkjenne trinnet «%(name)s» (kontakt e-handelskoordinatoren)", name=finding.detail)
+        case c.AUTO_APPROVED:
+            return _("katalogordre under %(limit)s godkjennes automatisk", limit=limit)
+    return str(finding.check)  # pragma: no cover
+
+
+def explain_step(step: P.Step) -> str:
+    names = ", ".join(p.name for p in step.approvers) or "–"
+    return _("Trinn %(n)s: %(step)s (%(names)s)", n=step.number, step=step.name, names=names)
+
+
+def explain_route(route: P.Route) -> str:
+    """One sentence: "over your limit of 5 000 kr → Kari Nordmann approves"."""
+    why = "; ".join(explain(f) for f in (route.blocked or route.reasons))
+    if route.is_blocked:
+        return _("Kan ikke sendes: %(why)s.", why=why)
+    if route.is_auto_approved:
+        return _("Godkjennes automatisk: %(why)s.", why=why)
+    who = " → ".join(explain_step(s) for s in route.steps)
+    return f"{why} → {who}"
+
+
+# ------------------------------------------------------------------ submit: fix the route
+
+
 def order_submitted(order: Order, *, by: User) -> None:
-    """Called for every new order. Today every order waits for an approver."""
+    """Called for every new order: refuse it on a hard cap, approve it automatically, or store its route."""
+    route = route_for_order(order)
+    if route.is_blocked:
+        raise CartError(_("Bestillingen til %(supplier)s kan ikke sendes: %(why)s.", supplier=order.supplier.name,
+                          why="; ".join(explain(f) for f in route.blocked)))
+    if route.is_auto_approved:
+        change_status(order, OrderStatus.APPROVED, by=None, action="auto_approved", comment=explain_route(route))
+        queue_order_message(order)
+        return
+    store_route(order, route)  # the steps carry the explanation; the audit log shows the decisions
 
 
-def _decide(order: Order, *, by: User, decision: Decision, comment: str) -> None:
+def store_route(order: Order, route: P.Route) -> list[ApprovalStep]:
+    steps = []
+    for s in route.steps:
+        step = ApprovalStep(order_id=order.id, number=s.number, name=s.name, required_above=s.required_above,
+                            explanation=explain_step(s),
+                            approvers=[ApprovalStepApprover(user_id=p.id, via="route") for p in s.approvers])
+        db.session.add(step)
+        steps.append(step)
+    db.session.flush()
+    db.session.expire(order, ["approval_steps"])
+    return steps
+
+
+def _ensure_route(order: Order) -> None:
+    """Orders from before routes were stored get a one-step route of the unit's approvers."""
+    if order.approval_steps:
+        return
+    people = _people(_unit_people(order.unit_id, Role.APPROVER))
+    route = P.Route(steps=(P.Step(1, str(_("Godkjenner for enheten")),
+                                  tuple(p for p in people if p.id != order.orderer_id)),))
+    store_route(order, route)
+
+
+# ------------------------------------------------------------------ deciding
+
+
+def _decide(order: Order, *, by: User, decision: Decision, comment: str) -> bool:
+    """Store ``by``'s decision on the current step; return True when it settles the order."""
     refusal = approval_refused(by, order)
+    if order.approval_steps and current_step(order) is None:
+        refusal = Refusal.NOT_PENDING  # every step was decided between loading the order and its steps
     if refusal is Refusal.NOT_PENDING:
         raise AlreadyDecided(str(REFUSAL_MESSAGES[refusal]))
     if refusal is not None:
         raise OrderError(str(REFUSAL_MESSAGES[refusal]))
-    new = OrderStatus.APPROVED if decision is Decision.APPROVED else OrderStatus.REJECTED
-    change_status(order, new, by=by, action=decision.value, comment=comment)
+    _ensure_route(order)
+    step = current_step(order)
+    if step is None:
+        raise AlreadyDecided(str(REFUSAL_MESSAGES[Refusal.NOT_PENDING]))
+    now = utcnow()
+    # Compare-and-set on the step: of two approvers acting at once, only one changes this row.
+    claimed = db.session.execute(
+        update(ApprovalStep).where(ApprovalStep.id == step.id, ApprovalStep.decided_at.is_(None))
+        .values(decided_at=now), execution_options={"synchronize_session": False})
+    if claimed.rowcount != 1:
+        raise AlreadyDecided(_("Ordren er allerede behandlet av noen andre. Last siden på nytt for å se status."))
     try:
         with db.session.begin_nested():
-            db.session.add(ApprovalDecision(order_id=order.id, step=1, approver_id=by.id, decision=decision,
-                                            comment=comment or None))
+            db.session.add(ApprovalDecision(order_id=order.id, step=step.number, approver_id=by.id,
+                                            decision=decision, comment=comment or None, decided_at=now))
     except IntegrityError:
         raise AlreadyDecided(_("Ordren er allerede behandlet av noen andre.")) from None
+    db.session.expire(order, ["approval_steps", "approval_decisions"])
+    total_steps = len(order.approval_steps)
+    if decision is Decision.APPROVED and step.number < total_steps:
+        audit.record("step_approved", by=by, organisation_id=order.organisation_id, order=order,
+                     comment=_("Trinn %(n)s av %(of)s. %(comment)s", n=step.number, of=total_steps,
+                               comment=comment).strip())
+        return False
+    new = {Decision.APPROVED: OrderStatus.APPROVED, Decision.REJECTED: OrderStatus.REJECTED,
+           Decision.RETURNED: OrderStatus.RETURNED}[decision]
+    change_status(order, new, by=by, action=decision.value, comment=comment or None)
+    return True
 
 
-def approve_order(order: Order, *, by: User, comment: str = "") -> OrderDocument:
-    """Approve, then build and check the EHF order in the same transaction (the outbox row)."""
-    _decide(order, by=by, decision=Decision.APPROVED, comment=comment)
-    return queue_order_message(order)
+def approve_order(order: Order, *, by: User, comment: str = "") -> OrderDocument | None:
+    """Approve the current step; on the last step build and store the EHF order (once). None: more steps wait."""
+    if _decide(order, by=by, decision=Decision.APPROVED, comment=comment):
+        return queue_order_message(order)
+    db.session.flush()
+    return None
 
 
 def reject_order(order: Order, *, by: User, comment: str) -> None:
@@ -57,3 +280,99 @@ def reject_order(order: Order, *, by: User, comment: str) -> None:
         raise OrderError(_("Skriv en begrunnelse, så bestilleren vet hva som må endres."))
     _decide(order, by=by, decision=Decision.REJECTED, comment=comment.strip())
     db.session.flush()
+
+
+def return_order(order: Order, *, by: User, comment: str) -> None:
+    """Send the order back for changes: it is closed and its lines go back into the orderer's cart."""
+    if not comment.strip():
+        raise OrderError(_("Skriv hva som må endres før ordren sendes tilbake."))
+    _decide(order, by=by, decision=Decision.RETURNED, comment=comment.strip())
+    for line in order.lines:
+        if line.is_free_text or line.item_id is None:
+            db.session.add(CartLine(user_id=order.orderer_id, supplier_id=order.supplier_id, description=line.name,
+                                    unit_code=line.unit_code, estimated_price=line.unit_price,
+                                    quantity=line.quantity))
+        else:
+            existing = db.session.scalar(select(CartLine).where(CartLine.user_id == order.orderer_id,
+                                                                CartLine.item_id == line.item_id))
+            if existing is not None:
+                existing.quantity += line.quantity
+            else:
+                db.session.add(CartLine(user_id=order.orderer_id, supplier_id=order.supplier_id,
+                                        item_id=line.item_id, quantity=line.quantity))
+    db.session.flush()
+
+
+# ------------------------------------------------------------------ substitutes
+
+
+class SubstituteError(Exception):
+    """A deputy that cannot be named; the message is shown to the user."""
+
+
+def add_substitute(approver: User, *, deputy_id: int, starts_on: date, ends_on: date) -> ApprovalSubstitute:
+    """Name a deputy: while the range lasts, the approver's pending steps are decided by the deputy."""
+    deputy = db.session.get(User, deputy_id)
+    if deputy is None or deputy.organisation_id != approver.organisation_id or not deputy.active:
+        raise SubstituteError(_("Velg en stedfortreder i din kommune."))
+    if deputy.id == approver.id:
+        raise SubstituteError(_("Du kan ikke være din egen stedfortreder."))
+    if not deputy.unit_ids(Role.APPROVER):
+        raise SubstituteError(_("Stedfortrederen må være godkjenner for minst én enhet."))
+    if ends_on < starts_on:
+        raise SubstituteError(_("Sluttdatoen kan ikke være før startdatoen."))
+    overlapping = db.session.scalar(select(ApprovalSubstitute.id).where(
+        ApprovalSubstitute.approver_id == approver.id, ApprovalSubstitute.starts_on <= ends_on,
+        ApprovalSubstitute.ends_on >= starts_on).limit(1))
+    if overlapping is not None:
+        raise SubstituteError(_("Du har allerede en stedfortreder i denne perioden."))
+    row = ApprovalSubstitute(approver_id=approver.id, deputy_id=deputy.id, starts_on=starts_on, ends_on=ends_on)
+    db.session.add(row)
+    audit.record("substitute_named", by=approver, organisation_id=approver.organisation_id,
+                 comment=f"{deputy.name} {starts_on.isoformat()}–{ends_on.isoformat()}")
+    db.session.flush()
+    return row
+
+
+def remove_substitute(approver: User, substitute_id: int) -> None:
+    row = db.session.get(ApprovalSubstitute, substitute_id)
+    if row is None or row.approver_id != approver.id:
+        raise SubstituteError(_("Fant ikke stedfortrederen."))
+    audit.record("substitute_removed", by=approver, organisation_id=approver.organisation_id,
+                 comment=f"{row.deputy.name} {row.starts_on.isoformat()}–{row.ends_on.isoformat()}")
+    db.session.delete(row)
+    db.session.flush()
+
+
+def unit_of(unit_id: int) -> Unit | None:
+    return db.session.get(Unit, unit_id)
+
+
+# ------------------------------------------------------------------ preview before submit
+
+
+def preview_cart(user: User, unit_id: int | None) -> list[tuple[str, Decimal, P.Route, str]]:
+    """For each supplier in the cart: (supplier, total, route, explanation) if it were submitted now."""
+    from webshop.cart.services import cart_lines
+    from webshop.orders.rules import line_total
+
+    if unit_id is None or unit_id not in user.unit_ids(Role.ORDERER):
+        return []
+    groups: dict[int, list[CartLine]] = {}
+    for line in cart_lines(user):
+        groups.setdefault(line.supplier_id, []).append(line)
+    policy = load_policy(user.organisation_id, unit_id, user.id)
+    mine, unit_spend = month_spend(orderer_id=user.id), month_spend(unit_id=unit_id)
+    previews = []
+    for lines in groups.values():
+        total = sum((line_total(line.quantity, line.item.price if line.item else (line.estimated_price or Decimal(0)))
+                     for line in lines), Decimal("0.00"))
+        agreement_id = next((line.item.catalogue.agreement_id for line in lines if line.item), None)
+        facts = P.OrderFacts(total=total, orderer_id=user.id, agreement_id=agreement_id,
+                             free_text_lines=sum(1 for line in lines if line.item is None),
+                             unspsc_codes=tuple(line.item.unspsc for line in lines if line.item),
+                             orderer_month_spend=mine, unit_month_spend=unit_spend)
+        route = P.required_route(facts, policy)
+        previews.append((lines[0].supplier.name, total, route, explain_route(route)))
+        mine, unit_spend = mine + total, unit_spend + total
+    return previews

@@ -13,6 +13,7 @@ from webshop.extensions import db
 from webshop.orders.services import submit_cart
 from webshop.orgs.models import Role, Unit
 from webshop.permissions import can_order
+from webshop.supplier.services import cart_supplier_notes
 from webshop.urls import is_safe_next
 
 bp = Blueprint("cart", __name__, template_folder="templates")
@@ -37,8 +38,16 @@ def _forms(free_text: FreeTextForm | None = None, submit: SubmitCartForm | None 
 def _render(status: int = 200, **forms):
     free_text, submit = _forms(forms.get("free_text"), forms.get("submit"))
     lines = services.cart_lines(current_user)
+    from webshop.approvals.services import preview_cart  # the route each order will take, and why
+
+    unit_id = submit.unit_id.data or (submit.unit_id.choices[0].value if submit.unit_id.choices else None)
+    from webshop.catalogue.personal import cart_line_status  # discontinued / new version, with substitutes
+
     return render_template("cart/cart.html", lines=lines, free_text_form=free_text, submit_form=submit,
+                           line_statuses=cart_line_status(current_user, lines),
+                           route_previews=preview_cart(current_user, unit_id) if lines else [],
                            error_form=forms.get("free_text") or forms.get("submit"),
+                           supplier_notes=cart_supplier_notes(lines),  # issue 6: minimum order value, days
                            errors=forms.get("errors", [])), status
 
 

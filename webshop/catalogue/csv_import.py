@@ -19,7 +19,7 @@ from ehf.orgnr import is_valid_gtin
 
 REQUIRED = ("supplier_item_id", "name", "description", "unspsc", "unit", "price")
 OPTIONAL = ("gtin", "manufacturer_item_id", "list_price", "vat_rate", "pack_size", "brand", "keywords",
-            "image_url", "paper_catalogue_no", "discontinued")
+            "image_url", "paper_catalogue_no", "discontinued", "eco_label")
 VAT_RATES = {Decimal(r) for r in ("0", "12", "15", "25")}
 UNIT_CODES = UNECEREC20 | {"X" + c for c in UNECEREC21}
 _UNSPSC = re.compile(r"\d{8}")
@@ -44,6 +44,7 @@ class ItemRow:
     image_url: str | None = None
     paper_catalogue_no: str | None = None
     discontinued: bool = False
+    eco_label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +182,19 @@ def _row(line: int, record: list[str], index: dict[str, int]) -> ItemRow:
         image_url=cell("image_url") or None,
         paper_catalogue_no=cell("paper_catalogue_no") or None,
         discontinued=cell("discontinued").lower() in ("1", "true", "ja", "yes"),
+        eco_label=cell("eco_label") or None,
     )
 
 
 def read_file(path: str) -> list[ItemRow]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return list(read_rows(fh))
+
+
+def iter_file(path: str) -> Iterator[ItemRow]:
+    """Stream the rows of a (large) file; the error, if any, is raised after the last row."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        yield from read_rows(fh)
 
 
 def read_bytes(data: bytes) -> list[ItemRow]:

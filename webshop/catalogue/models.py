@@ -85,6 +85,9 @@ class Catalogue(db.Model):
     status: Mapped[CatalogueStatus] = mapped_column(StrEnumType(CatalogueStatus, 20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Names the version's search index folder; bumped generation = re-open the index (curation edits).
+    search_key: Mapped[str | None] = mapped_column(String(32))
+    search_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     agreement: Mapped[Agreement] = relationship()
 
 
@@ -111,7 +114,22 @@ class CatalogueItem(db.Model):
     list_price: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4))
     vat_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=Decimal("25"))
     discontinued: Mapped[bool] = mapped_column(Boolean, default=False)
+    image_url: Mapped[str | None] = mapped_column(String(500))
+    eco_label: Mapped[str | None] = mapped_column(String(60))  # e.g. "Svanemerket"
+    # Set by the supplier side when the supplier reports the item out of stock.
+    out_of_stock_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     catalogue: Mapped[Catalogue] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        """The central buyer's name for the item where one is set (see ``services.load_items``)."""
+        return getattr(self, "_curated_name", None) or self.name
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden from orderers by the central buyer (known after ``services.load_items``)."""
+        return bool(getattr(self, "_hidden", False))
+
     other_numbers: Mapped[list[ItemNumber]] = relationship(
         back_populates="item", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -126,3 +144,109 @@ class ItemNumber(db.Model):
     kind: Mapped[str] = mapped_column(String(30))  # "paper_catalogue", ...
     value: Mapped[str] = mapped_column(String(60), index=True)
     item: Mapped[CatalogueItem] = relationship(back_populates="other_numbers")
+
+
+class ItemCuration(db.Model):
+    """The central buyer's changes to an item, kept by agreement + supplier item number so they
+    survive new catalogue versions."""
+
+    __tablename__ = "item_curations"
+    __table_args__ = (UniqueConstraint("agreement_id", "supplier_item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    supplier_item_id: Mapped[str] = mapped_column(String(60))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    name: Mapped[str | None] = mapped_column(String(300))
+    extra_keywords: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class SynonymGroup(db.Model):
+    """Words that mean the same when searching, e.g. «farin, sukker»."""
+
+    __tablename__ = "synonym_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collaboration_id: Mapped[int] = mapped_column(ForeignKey("collaborations.id"), index=True)
+    terms: Mapped[str] = mapped_column(Text)  # comma separated, lower case
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def term_list(self) -> list[str]:
+        return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+
+class Favourite(db.Model):
+    __tablename__ = "favourites"
+    __table_args__ = (UniqueConstraint("user_id", "agreement_id", "supplier_item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    supplier_item_id: Mapped[str] = mapped_column(String(60))
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalogue_items.id"))  # the version it was saved from
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    item: Mapped[CatalogueItem] = relationship()
+
+
+class OrderTemplate(db.Model):
+    """A named list of items a unit orders again and again."""
+
+    __tablename__ = "order_templates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    lines: Mapped[list[OrderTemplateLine]] = relationship(
+        back_populates="template", cascade="all, delete-orphan", order_by="OrderTemplateLine.id")
+
+
+class OrderTemplateLine(db.Model):
+    __tablename__ = "order_template_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("order_templates.id"), index=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    supplier_item_id: Mapped[str] = mapped_column(String(60))
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalogue_items.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    template: Mapped[OrderTemplate] = relationship(back_populates="lines")
+    item: Mapped[CatalogueItem] = relationship()
+
+
+class SearchLog(db.Model):
+    """One search by an orderer: zero-result searches point at gaps in the catalogues."""
+
+    __tablename__ = "search_logs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    query: Mapped[str] = mapped_column(String(200))
+    results: Mapped[int] = mapped_column(Integer)
+    # A search with results after which the user searched again within minutes without ordering.
+    abandoned: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class ItemRequestStatus(StrEnum):
+    OPEN = "open"
+    SENT = "sent"  # passed on to the supplier
+    CLOSED = "closed"
+
+
+class ItemRequest(db.Model):
+    """«Finner du ikke varen?»: an orderer asks the central buyer to get an item into a catalogue."""
+
+    __tablename__ = "item_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    query: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ItemRequestStatus] = mapped_column(StrEnumType(ItemRequestStatus, 20),
+                                                      default=ItemRequestStatus.OPEN)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    organisation: Mapped[Organisation] = relationship()
+    agreement: Mapped[Agreement | None] = relationship()

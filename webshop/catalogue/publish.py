@@ -1,12 +1,20 @@
 """Store an imported catalogue as a new version and publish it atomically.
 
 The live version keeps serving until the new one is complete: the new rows are
-written as a draft, and the switch (old → retired, new → published) happens in
-the same transaction as the caller's commit.
+written as a draft (streamed in batches, so a million rows fit in little memory),
+its search index is built beside the live one, and the switch (old → retired,
+new → published) happens in the same transaction as the caller's commit. Items of
+the previous version that are missing from the new file are carried into the new
+version as discontinued, so favourites, templates and carts that point at them
+can say so and offer substitutes.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select, update
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import and_, exists, func, insert, literal, select, update
+from sqlalchemy.orm import aliased
 
 from webshop.catalogue.csv_import import ItemRow
 from webshop.catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueStatus, ItemNumber
@@ -14,35 +22,82 @@ from webshop.dbtypes import utcnow
 from webshop.extensions import db
 
 BATCH = 5_000
+_items = CatalogueItem.__table__
 
 
-def import_catalogue(agreement: Agreement, rows: list[ItemRow], *, publish: bool = True) -> Catalogue:
+def import_catalogue(agreement: Agreement, rows: Iterable[ItemRow], *, publish: bool = True) -> Catalogue:
+    """Write ``rows`` as the agreement's next catalogue version (and publish it); flush, caller commits.
+
+    If ``rows`` raises (a bad row found late in a streamed file) the caller rolls back
+    and nothing of the new version remains.
+    """
+    from webshop.search.services import build_index
+
     version = (db.session.scalar(select(func.max(Catalogue.version)).where(Catalogue.agreement_id == agreement.id))
                or 0) + 1
-    catalogue = Catalogue(agreement_id=agreement.id, version=version, status=CatalogueStatus.DRAFT)
+    catalogue = Catalogue(agreement_id=agreement.id, version=version, status=CatalogueStatus.DRAFT,
+                          search_key=uuid.uuid4().hex, search_generation=0)
     db.session.add(catalogue)
     db.session.flush()
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(CatalogueItem), [_item_values(catalogue.id, r) for r in rows[start:start + BATCH]])
-    numbered = [r for r in rows if r.paper_catalogue_no]
-    if numbered:
-        ids = dict(db.session.execute(
-            select(CatalogueItem.supplier_item_id, CatalogueItem.id).where(CatalogueItem.catalogue_id == catalogue.id)
-        ).all())
-        db.session.execute(insert(ItemNumber), [
-            {"item_id": ids[r.supplier_item_id], "kind": "paper_catalogue", "value": r.paper_catalogue_no}
-            for r in numbered
-        ])
+    batch: list[ItemRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            _insert(catalogue.id, batch)
+            batch = []
+    if batch:
+        _insert(catalogue.id, batch)
+    previous = db.session.scalar(select(Catalogue.id).where(
+        Catalogue.agreement_id == agreement.id, Catalogue.status == CatalogueStatus.PUBLISHED))
+    if previous is not None:
+        carry_over_missing(previous, catalogue.id)
+    build_index(catalogue)
     if publish:
         publish_catalogue(catalogue)
     db.session.flush()
     return catalogue
 
 
+def _insert(catalogue_id: int, rows: list[ItemRow]) -> None:
+    db.session.execute(insert(_items), [_item_values(catalogue_id, r) for r in rows])
+    numbered = {r.supplier_item_id: r.paper_catalogue_no for r in rows if r.paper_catalogue_no}
+    if numbered:
+        ids = db.session.execute(select(CatalogueItem.supplier_item_id, CatalogueItem.id).where(
+            CatalogueItem.catalogue_id == catalogue_id, CatalogueItem.supplier_item_id.in_(list(numbered))))
+        db.session.execute(insert(ItemNumber), [
+            {"item_id": item_id, "kind": "paper_catalogue", "value": numbered[sid]} for sid, item_id in ids])
+
+
+def carry_over_missing(previous_id: int, new_id: int) -> None:
+    """Copy items of the previous version that the new version lacks, as discontinued."""
+    old, new = aliased(CatalogueItem), aliased(CatalogueItem)
+    copied = [c for c in _items.columns if c.name not in ("id", "catalogue_id", "discontinued")]
+    missing = (
+        select(literal(new_id), literal(True), *[getattr(old, c.key) for c in copied])
+        .where(old.catalogue_id == previous_id, old.discontinued.is_(False),
+               ~exists().where(and_(new.catalogue_id == new_id, new.supplier_item_id == old.supplier_item_id)))
+    )
+    db.session.execute(insert(_items).from_select(
+        [_items.c.catalogue_id, _items.c.discontinued, *copied], missing))
+    # ... with their other numbers (the paper-catalogue number still finds them, marked discontinued)
+    numbers = ItemNumber.__table__
+    other = aliased(ItemNumber)
+    carried_numbers = (
+        select(new.id, ItemNumber.kind, ItemNumber.value)
+        .join(old, and_(old.catalogue_id == previous_id, old.supplier_item_id == new.supplier_item_id))
+        .join(ItemNumber, ItemNumber.item_id == old.id)
+        .where(new.catalogue_id == new_id, new.discontinued.is_(True), old.discontinued.is_(False),
+               ~exists().where(other.item_id == new.id))
+    )
+    db.session.execute(insert(numbers).from_select([numbers.c.item_id, numbers.c.kind, numbers.c.value],
+                                                   carried_numbers))
+
+
 def publish_catalogue(catalogue: Catalogue) -> None:
     db.session.execute(
         update(Catalogue)
-        .where(Catalogue.agreement_id == catalogue.agreement_id, Catalogue.status == CatalogueStatus.PUBLISHED)
+        .where(Catalogue.agreement_id == catalogue.agreement_id, Catalogue.status == CatalogueStatus.PUBLISHED,
+               Catalogue.id != catalogue.id)
         .values(status=CatalogueStatus.RETIRED)
     )
     catalogue.status = CatalogueStatus.PUBLISHED
@@ -66,4 +121,7 @@ def _item_values(catalogue_id: int, row: ItemRow) -> dict:
         "list_price": row.list_price,
         "vat_rate": row.vat_rate,
         "discontinued": row.discontinued,
+        "image_url": row.image_url,
+        "eco_label": row.eco_label,
+        "out_of_stock_reported_at": None,
     }

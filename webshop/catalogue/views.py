@@ -1,13 +1,36 @@
-"""Catalogue search for orderers."""
+"""Catalogue search for orderers, their favourites, templates, reorder and «Finner du ikke varen?»."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webshop.catalogue.forms import AddToCartForm, SearchForm
-from webshop.catalogue.services import search_items
+from webshop.cart.services import CartError
+from webshop.catalogue import personal
+from webshop.catalogue.curation import CurationError, log_search, request_item
+from webshop.catalogue.forms import AddToCartForm, FavouriteForm, ItemRequestForm, SearchForm, TemplateForm
+from webshop.catalogue.models import OrderTemplate
+from webshop.catalogue.services import Facets, search_items
+from webshop.extensions import db
+from webshop.forms import EmptyForm
+from webshop.orders.models import Order
+from webshop.permissions import can_curate_catalogue, can_order, can_view_order
+from webshop.search.index import item_key
 
 bp = Blueprint("catalogue", __name__, template_folder="templates")
+
+
+@bp.app_template_global()
+def can_curate(user) -> bool:
+    return can_curate_catalogue(user)
+
+
+bp.add_app_template_global(item_key, "item_key")
+
+
+def _facets(form: SearchForm) -> Facets:
+    return Facets(supplier_id=form.leverandor.data or None, category=(form.kategori.data or None),
+                  eco=bool(form.miljo.data), price_min=form.fra.data, price_max=form.til.data)
 
 
 @bp.get("/katalog")
@@ -17,7 +40,171 @@ def search():
     valid = form.validate()
     query = (form.q.data or "").strip() if valid else ""
     page = (form.side.data or 1) if valid else 1
+    facets = _facets(form) if valid else Facets()
     results = search_items(current_user.organisation_id, query, page=page,
-                           page_size=current_app.config["SEARCH_PAGE_SIZE"])
-    return render_template("catalogue/search.html", form=form, query=query, results=results,
-                           add_form=AddToCartForm(formdata=None))
+                           page_size=current_app.config["SEARCH_PAGE_SIZE"], facets=facets,
+                           boost_keys=personal.boost_keys_for(current_user), with_facets=True)
+    if query and page == 1:
+        log_search(current_user, query, results.total)
+        db.session.commit()
+    favourites = {item_key(a, s) for a, s in personal.favourite_keys(current_user)}
+    return render_template("catalogue/search.html", form=form, query=query, results=results, facets=facets,
+                           add_form=AddToCartForm(formdata=None), favourites=favourites,
+                           filter_args={k: v for k, v in request.args.items() if k not in ("side",)})
+
+
+def _require_orderer() -> None:
+    if not can_order(current_user):
+        abort(403)
+
+
+@bp.get("/katalog/mine-varer")
+@login_required
+def mine():
+    _require_orderer()
+    orders = db.session.scalars(db.select(Order).where(Order.orderer_id == current_user.id)
+                                .order_by(Order.submitted_at.desc()).limit(10)).all()
+    return render_template("catalogue/mine.html", favourites=personal.favourites_of(current_user),
+                           ordered=personal.ordered_before(current_user),
+                           templates=personal.templates_for(current_user),
+                           orders=orders, form=EmptyForm(), template_form=TemplateForm(formdata=None))
+
+
+def _back(default: str) -> str:
+    from webshop.urls import is_safe_next
+
+    target = request.form.get("next")
+    return target if is_safe_next(target) else default
+
+
+@bp.post("/katalog/favoritter")
+@login_required
+def add_favourite():
+    _require_orderer()
+    form = FavouriteForm()
+    try:
+        if not form.validate() or not str(form.item_id.data).isdigit():
+            raise CartError(_("Ugyldig vare."))
+        personal.add_favourite(current_user, int(form.item_id.data))
+        db.session.commit()
+        flash(_("Lagt til i favoritter."), "success")
+    except CartError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    return redirect(_back(url_for("catalogue.mine")))
+
+
+@bp.post("/katalog/favoritter/<int:favourite_id>/slett")
+@login_required
+def remove_favourite(favourite_id: int):
+    _require_orderer()
+    if not EmptyForm().validate() or not personal.remove_favourite(current_user, favourite_id):
+        abort(404)
+    db.session.commit()
+    flash(_("Fjernet fra favoritter."), "success")
+    return redirect(url_for("catalogue.mine"))
+
+
+def _own_order(order_id: int) -> Order:
+    order = db.session.get(Order, order_id)
+    if order is None or not can_view_order(current_user, order):
+        abort(404)
+    return order
+
+
+def _report(added: int, missing: list[str]) -> None:
+    if added:
+        flash(_("%(n)d varer lagt i handlekurven.", n=added), "success")
+    if missing:
+        flash(_("Ikke lenger i katalogen: %(names)s. Se «Mine varer» for erstatninger.", names=", ".join(missing)),
+              "warning")
+
+
+@bp.post("/katalog/bestill-igjen/<int:order_id>")
+@login_required
+def reorder(order_id: int):
+    _require_orderer()
+    order = _own_order(order_id)
+    if not EmptyForm().validate():
+        abort(400)
+    try:
+        _report(*personal.reorder(current_user, order))
+        db.session.commit()
+    except CartError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/katalog/maler/fra-ordre/<int:order_id>")
+@login_required
+def template_from_order(order_id: int):
+    _require_orderer()
+    order = _own_order(order_id)
+    form = TemplateForm()
+    if not form.validate():
+        flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
+        return redirect(url_for("catalogue.mine"))
+    try:
+        personal.template_from_order(current_user, order, form.name.data)
+        db.session.commit()
+        flash(_("Malen er lagret."), "success")
+    except CartError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    return redirect(url_for("catalogue.mine"))
+
+
+@bp.post("/katalog/maler/<int:template_id>/i-kurv")
+@login_required
+def template_to_cart(template_id: int):
+    _require_orderer()
+    template = db.session.get(OrderTemplate, template_id)
+    if template is None or not personal.can_use_template(current_user, template):
+        abort(404)
+    if not EmptyForm().validate():
+        abort(400)
+    try:
+        _report(*personal.template_to_cart(current_user, template))
+        db.session.commit()
+    except CartError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/katalog/handlekurv/<int:line_id>/bytt")
+@login_required
+def replace_cart_line(line_id: int):
+    """«Bytt til»: a cart line whose item is gone becomes a substitute (or the item's new version)."""
+    _require_orderer()
+    form = FavouriteForm()  # a CSRF-checked item_id
+    if not form.validate() or not str(form.item_id.data).isdigit():
+        abort(400)
+    try:
+        personal.replace_cart_line(current_user, line_id, int(form.item_id.data))
+    except LookupError:
+        abort(404)
+    except CartError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("Linjen er byttet."), "success")
+    return redirect(url_for("cart.show"))
+
+
+@bp.route("/katalog/etterlys", methods=["GET", "POST"])
+@login_required
+def request_missing():
+    form = ItemRequestForm(data={"query": request.args.get("q", "")} if request.method == "GET" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            request_item(current_user, query=form.query.data or "", description=form.description.data)
+        except CurationError as exc:
+            form.description.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Takk! Innkjøpsavdelingen har fått ønsket ditt."), "success")
+            return redirect(url_for("catalogue.search"))
+    return render_template("catalogue/request.html", form=form), (400 if form.errors else 200)

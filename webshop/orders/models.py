@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webshop.catalogue.models import Agreement, CatalogueItem, Supplier
 from webshop.dbtypes import Money, Quantity, ScaledDecimal, StrEnumType, UTCDateTime, utcnow
+from webshop.delivery.rules import DeliveryState
 from webshop.extensions import db
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Organisation, Unit, User
@@ -93,6 +94,13 @@ class OrderDocument(db.Model):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivery_ref: Mapped[str | None] = mapped_column(String(500))
     delivery_error: Mapped[str | None] = mapped_column(Text)
+    # Outbox bookkeeping for the delivery worker (webshop/delivery/worker.py).
+    state: Mapped[DeliveryState] = mapped_column(StrEnumType(DeliveryState, 20), default=DeliveryState.QUEUED,
+                                                 server_default=DeliveryState.QUEUED.value, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEvent(db.Model):

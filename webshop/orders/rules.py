@@ -13,19 +13,41 @@ class OrderStatus(StrEnum):
     PENDING_APPROVAL = "pending_approval"
     APPROVED = "approved"  # approved; EHF message built and queued for delivery
     REJECTED = "rejected"
+    RETURNED = "returned"  # sent back for changes: the lines went back to the orderer's cart
     SENT = "sent"  # delivered to the supplier's transport
+    # What the supplier said and delivered since (derived from the per-line status, issue 6):
+    CONFIRMED = "confirmed"  # the supplier accepted the order, wholly or with changes; nothing delivered yet
+    REJECTED_BY_SUPPLIER = "rejected_by_supplier"  # the supplier rejected every line
+    PARTLY_DELIVERED = "partly_delivered"  # something arrived; more is coming or lines are still missing
+    DELIVERED = "delivered"  # everything arrived (or what is missing was cancelled or re-ordered)
     CANCELLED = "cancelled"
 
 
 TRANSITIONS: Final[Mapping[OrderStatus, frozenset[OrderStatus]]] = {
     OrderStatus.PENDING_APPROVAL: frozenset(
-        {OrderStatus.APPROVED, OrderStatus.REJECTED, OrderStatus.CANCELLED}
+        {OrderStatus.APPROVED, OrderStatus.REJECTED, OrderStatus.RETURNED, OrderStatus.CANCELLED}
     ),
     OrderStatus.APPROVED: frozenset({OrderStatus.SENT}),
     OrderStatus.REJECTED: frozenset(),
-    OrderStatus.SENT: frozenset(),
+    OrderStatus.RETURNED: frozenset(),
+    OrderStatus.SENT: frozenset(
+        {OrderStatus.CONFIRMED, OrderStatus.REJECTED_BY_SUPPLIER, OrderStatus.PARTLY_DELIVERED, OrderStatus.DELIVERED}
+    ),
+    OrderStatus.CONFIRMED: frozenset(
+        {OrderStatus.REJECTED_BY_SUPPLIER, OrderStatus.PARTLY_DELIVERED, OrderStatus.DELIVERED}
+    ),
+    # a newer order response may accept after all, or goods arrive anyway
+    OrderStatus.REJECTED_BY_SUPPLIER: frozenset(
+        {OrderStatus.CONFIRMED, OrderStatus.PARTLY_DELIVERED, OrderStatus.DELIVERED}
+    ),
+    OrderStatus.PARTLY_DELIVERED: frozenset({OrderStatus.DELIVERED}),
+    OrderStatus.DELIVERED: frozenset({OrderStatus.PARTLY_DELIVERED}),  # a goods receipt corrected downwards
     OrderStatus.CANCELLED: frozenset(),
 }
+
+# Sent, and from then on following what the supplier says and delivers.
+WITH_SUPPLIER: Final = frozenset({OrderStatus.SENT, OrderStatus.CONFIRMED, OrderStatus.REJECTED_BY_SUPPLIER,
+                                  OrderStatus.PARTLY_DELIVERED, OrderStatus.DELIVERED})
 
 
 class InvalidTransition(Exception):

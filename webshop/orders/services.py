@@ -55,15 +55,35 @@ def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: st
     by_supplier: dict[int, list[CartLine]] = defaultdict(list)
     for line in lines:
         by_supplier[line.supplier_id].append(line)
-    orders = [_create_order(user, unit, group, note, buyer_reference) for group in by_supplier.values()]
+    orders = [create_order_from_lines(user, unit, group, note=note, buyer_reference=buyer_reference, checked=True)
+              for group in by_supplier.values()]
     for line in lines:
         db.session.delete(line)
     db.session.flush()
+    return orders
+
+
+def create_order_from_lines(user: User, unit: Unit, lines: list[CartLine], *, note: str = "",
+                            buyer_reference: str = "", checked: bool = False) -> Order:
+    """Make one order to one supplier from cart-like lines (they need not be in anyone's cart,
+    e.g. a re-order of missing lines) and hand it to the approval policy, as every new order is.
+
+    Prices are snapshotted from the catalogue now. Unless ``checked`` (submit_cart checked the
+    whole cart already), the user must be an orderer for the unit and every item orderable.
+    """
+    if not checked:
+        if unit.id not in user.unit_ids(Role.ORDERER):
+            raise CartError(_("Du kan ikke bestille til denne enheten."))
+        items = [line.item for line in lines if line.item is not None]
+        if len(_orderable_ids(user.organisation_id, [item.id for item in items])) < len({i.id for i in items}):
+            raise CartError(_("En av varene kan ikke lenger bestilles."))
+    if not lines or len({line.supplier_id for line in lines}) != 1:
+        raise CartError(_("En ordre må ha minst én linje, og alle til samme leverandør."))
+    order = _create_order(user, unit, lines, note, buyer_reference)
     from webshop.approvals.services import order_submitted  # approvals depend on orders, not the reverse
 
-    for order in orders:
-        order_submitted(order, by=user)
-    return orders
+    order_submitted(order, by=user)
+    return order
 
 
 def _orderable_ids(organisation_id: int, item_ids: list[int]) -> set[int]:

@@ -1,0 +1,199 @@
+"""Coordinator and unit-manager use cases: ordering authority, limits, budgets, tiers,
+and the statistics behind "who orders, how much, how seldom". Every change is audited.
+Changes only affect orders submitted afterwards: routes are snapshotted per order."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from webshop import audit
+from webshop.approvals.models import ApprovalPolicy, ApprovalTier, PersonLimit, UnitBudget
+from webshop.approvals.queries import COUNTED
+from webshop.dbtypes import utcnow
+from webshop.extensions import db
+from webshop.orders.models import Order
+from webshop.orgs.models import Role, RoleAssignment, Unit, User
+
+
+class AdminError(Exception):
+    """A change that cannot be made; the message is shown to the user."""
+
+
+def _fmt(value: Decimal | None) -> str:
+    return "–" if value is None else f"{value}"
+
+
+def grant_authority(unit: Unit, user: User, *, by: User) -> None:
+    if user.organisation_id != unit.organisation_id:
+        raise AdminError(_("Personen hører ikke til kommunen."))
+    if unit.id in user.unit_ids(Role.ORDERER):
+        raise AdminError(_("%(name)s kan allerede bestille for %(unit)s.", name=user.name, unit=unit.name))
+    user.roles.append(RoleAssignment(role=Role.ORDERER, unit_id=unit.id))
+    audit.record("authority_granted", by=by, organisation_id=unit.organisation_id,
+                 comment=f"{user.name} ({user.email}) kan bestille for {unit.name}")
+    db.session.flush()
+
+
+def revoke_authority(unit: Unit, user: User, *, by: User) -> None:
+    row = next((r for r in user.roles if r.role == Role.ORDERER and r.unit_id == unit.id), None)
+    if row is None:
+        raise AdminError(_("%(name)s har ikke bestillerrett for %(unit)s.", name=user.name, unit=unit.name))
+    user.roles.remove(row)
+    audit.record("authority_revoked", by=by, organisation_id=unit.organisation_id,
+                 comment=f"{user.name} ({user.email}) kan ikke lenger bestille for {unit.name}")
+    db.session.flush()
+
+
+def save_policy(organisation_id: int, *, auto_approve_below: Decimal, default_per_order: Decimal | None,
+                default_per_month: Decimal | None, default_hard: bool, escalate_after_days: int, by: User) -> None:
+    row = db.session.scalar(select(ApprovalPolicy).where(ApprovalPolicy.organisation_id == organisation_id))
+    if row is None:
+        row = ApprovalPolicy(organisation_id=organisation_id)
+        db.session.add(row)
+    row.auto_approve_below, row.default_per_order, row.default_per_month = (
+        auto_approve_below, default_per_order, default_per_month)
+    row.default_hard, row.escalate_after_days = default_hard, escalate_after_days
+    audit.record("policy_changed", by=by, organisation_id=organisation_id, comment=(
+        f"automatisk under {auto_approve_below}; per ordre {_fmt(default_per_order)}; per måned "
+        f"{_fmt(default_per_month)}; {'hard' if default_hard else 'myk'} grense; eskaleres etter "
+        f"{escalate_after_days} arbeidsdager"))
+    db.session.flush()
+
+
+def add_tier(organisation_id: int, *, name: str, required_above: Decimal | None, approver_user_id: int | None,
+             by: User) -> ApprovalTier:
+    levels = list(db.session.scalars(select(ApprovalTier.level).where(ApprovalTier.organisation_id == organisation_id)))
+    if not levels:  # make the implicit first tier explicit
+        db.session.add(ApprovalTier(organisation_id=organisation_id, level=1, name=_("Godkjenner for enheten"),
+                                    approver_role=Role.APPROVER))
+        levels = [1]
+    if approver_user_id:
+        person = db.session.get(User, approver_user_id)
+        if person is None or person.organisation_id != organisation_id or not person.unit_ids(Role.APPROVER):
+            raise AdminError(_("Velg en godkjenner i kommunen."))
+    tier = ApprovalTier(organisation_id=organisation_id, level=max(levels) + 1, name=name,
+                        required_above=required_above, approver_user_id=approver_user_id or None,
+                        approver_role=None if approver_user_id else Role.UNIT_MANAGER)
+    db.session.add(tier)
+    audit.record("policy_changed", by=by, organisation_id=organisation_id,
+                 comment=f"nytt godkjenningstrinn {tier.level}: {name} over {_fmt(required_above)}")
+    db.session.flush()
+    return tier
+
+
+def remove_tier(organisation_id: int, tier_id: int, *, by: User) -> None:
+    tier = db.session.get(ApprovalTier, tier_id)
+    if tier is None or tier.organisation_id != organisation_id:
+        raise AdminError(_("Fant ikke trinnet."))
+    if tier.level == 1:
+        raise AdminError(_("Første trinn kan ikke fjernes."))
+    audit.record("policy_changed", by=by, organisation_id=organisation_id,
+                 comment=f"godkjenningstrinn {tier.level} fjernet: {tier.name}")
+    db.session.delete(tier)
+    db.session.flush()
+
+
+def save_unit_budget(unit: Unit, *, monthly: Decimal | None, hard: bool, by: User) -> None:
+    row = db.session.scalar(select(UnitBudget).where(UnitBudget.unit_id == unit.id))
+    if row is None:
+        row = UnitBudget(unit_id=unit.id)
+        db.session.add(row)
+    row.monthly, row.hard = monthly, hard
+    audit.record("budget_changed", by=by, organisation_id=unit.organisation_id,
+                 comment=f"{unit.name}: månedsbudsjett {_fmt(monthly)} ({'hard' if hard else 'myk'})")
+    db.session.flush()
+
+
+def save_person_limit(user: User, *, per_order: Decimal | None, per_month: Decimal | None, hard: bool,
+                      agreement_ids: list[int] | None, unspsc_prefixes: str, approval_limit: Decimal | None,
+                      by: User) -> None:
+    prefixes = [p.strip() for p in unspsc_prefixes.replace(";", ",").split(",") if p.strip()]
+    if any(not p.isdigit() or len(p) > 8 for p in prefixes):
+        raise AdminError(_("UNSPSC-koder skrives som tall (2–8 siffer), skilt med komma."))
+    row = db.session.scalar(select(PersonLimit).where(PersonLimit.user_id == user.id))
+    if row is None:
+        row = PersonLimit(user_id=user.id)
+        db.session.add(row)
+    row.per_order, row.per_month, row.hard, row.approval_limit = per_order, per_month, hard, approval_limit
+    row.agreement_ids = ",".join(str(i) for i in agreement_ids) if agreement_ids else None
+    row.unspsc_prefixes = ",".join(prefixes) if prefixes else None
+    audit.record("limits_changed", by=by, organisation_id=user.organisation_id, comment=(
+        f"{user.name}: per ordre {_fmt(per_order)}, per måned {_fmt(per_month)} ({'hard' if hard else 'myk'}), "
+        f"avtaler {row.agreement_ids or 'alle'}, kategorier {row.unspsc_prefixes or 'alle'}, "
+        f"godkjenningsgrense {_fmt(approval_limit)}"))
+    db.session.flush()
+
+
+# ------------------------------------------------------------------ statistics
+
+
+@dataclass(frozen=True)
+class OrdererStats:
+    user: User
+    unit: Unit
+    orders: int
+    spend: Decimal
+    last_order_at: datetime | None
+    per_month: Decimal  # orders per month over the period
+
+    @property
+    def is_infrequent(self) -> bool:
+        """Fewer than one order a month: the ones who forget how the system works."""
+        return self.per_month < 1
+
+
+def orderer_stats(units: list[Unit], *, months: int = 12) -> dict[int, list[OrdererStats]]:
+    """Per unit: each orderer with orders, spend and how seldom they order (three queries in all)."""
+    since = utcnow() - timedelta(days=30 * months)
+    unit_ids = [u.id for u in units]
+    by_id = {u.id: u for u in units}
+    people = db.session.execute(select(RoleAssignment.unit_id, User).join(User, User.id == RoleAssignment.user_id)
+                                .where(RoleAssignment.role == Role.ORDERER, RoleAssignment.unit_id.in_(unit_ids)))
+    counts = {(u, o): (n, last) for u, o, n, last in db.session.execute(
+        select(Order.unit_id, Order.orderer_id, func.count(Order.id), func.max(Order.submitted_at))
+        .where(Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(COUNTED))
+        .group_by(Order.unit_id, Order.orderer_id))}
+    spend: dict[tuple[int, int], Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for unit_id, orderer_id, total in db.session.execute(
+            select(Order.unit_id, Order.orderer_id, Order.total)
+            .where(Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(COUNTED))):
+        spend[(unit_id, orderer_id)] += total  # exact Decimal sums on SQLite and PostgreSQL alike
+    result: dict[int, list[OrdererStats]] = {u.id: [] for u in units}
+    for unit_id, user in people:
+        n, last = counts.get((unit_id, user.id), (0, None))
+        result[unit_id].append(OrdererStats(user, by_id[unit_id], n, spend[(unit_id, user.id)], last,
+                                            (Decimal(n) / months).quantize(Decimal("0.1"))))
+    for rows in result.values():
+        rows.sort(key=lambda s: (-s.orders, s.user.name))
+    return result
+
+
+@dataclass(frozen=True)
+class Proposal:
+    unit: Unit
+    current: int
+    proposed: int
+    keep: list[OrdererStats]
+    drop: list[OrdererStats]
+    orders: int
+    per_orderer_month_now: Decimal
+    per_orderer_month_then: Decimal
+
+
+def proposal(unit: Unit, stats: list[OrdererStats], keep: int, *, months: int = 12) -> Proposal:
+    """"If unit X had N orderers instead of M": the most active N keep authority and take over the rest."""
+    if keep < 1:
+        raise AdminError(_("En enhet trenger minst én bestiller."))
+    orders = sum(s.orders for s in stats)
+    now = len(stats) or 1
+    then = min(keep, now)
+
+    def rate(people: int) -> Decimal:
+        return (Decimal(orders) / months / people).quantize(Decimal("0.1"))
+
+    return Proposal(unit, len(stats), keep, stats[:keep], stats[keep:], orders, rate(now), rate(then))

@@ -1,0 +1,78 @@
+"""`GET /api/v1/catalogue/search?q=&limit=` and the profile page where API tokens are made."""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from webshop.auth.tokens import create_token, revoke_token, tokens_of, user_for_token
+from webshop.catalogue.services import search_rows
+from webshop.extensions import csrf, db
+from webshop.forms import EmptyForm
+
+bp = Blueprint("api", __name__, template_folder="templates")
+MAX_LIMIT = 100
+
+
+def _api_user():
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return user_for_token(header[7:].strip())
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.get("/api/v1/catalogue/search")
+@csrf.exempt
+def catalogue_search():
+    started = time.perf_counter()
+    user = _api_user()
+    if user is None:
+        return jsonify(error="unauthorized", message="Logg inn eller send Authorization: Bearer <token>."), 401
+    query = (request.args.get("q") or "").strip()
+    try:
+        limit = int(request.args.get("limit", 20))
+    except ValueError:
+        return jsonify(error="bad_request", message="limit må være et heltall."), 400
+    if not 1 <= limit <= MAX_LIMIT or len(query) > 200:
+        return jsonify(error="bad_request", message=f"limit må være 1–{MAX_LIMIT}, q høyst 200 tegn."), 400
+    total, rows = search_rows(user.organisation_id, query, limit=limit)
+    db.session.commit()  # the token's last_used_at (at most every few minutes)
+    items = [{
+        "id": r.id, "supplier_item_id": r.supplier_item_id, "name": r.name, "description": r.description,
+        "gtin": r.gtin, "manufacturer_item_id": r.manufacturer_item_id, "unspsc": r.unspsc,
+        "price": str(r.price), "currency": "NOK", "unit": r.unit_code, "vat_rate": str(r.vat_rate),
+        "discontinued": r.discontinued, "exact_number_match": r.exact_number_match,
+        "agreement": {"id": r.agreement_id, "reference": r.agreement_reference},
+        "supplier": {"id": r.supplier_id, "name": r.supplier_name},
+    } for r in rows]
+    response = jsonify(query=query, total=total, items=items)
+    response.headers["Server-Timing"] = f"search;dur={(time.perf_counter() - started) * 1000:.2f}"
+    g.search_ms = (time.perf_counter() - started) * 1000
+    return response
+
+
+@bp.route("/profil/api-nokler", methods=["GET", "POST"])
+@login_required
+def tokens():
+    form = EmptyForm()
+    shown = None
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        _, shown = create_token(current_user, request.form.get("name", "")[:100])
+        db.session.commit()
+    return render_template("api/tokens.html", tokens=tokens_of(current_user), shown=shown, form=form)
+
+
+@bp.post("/profil/api-nokler/<int:token_id>/trekk-tilbake")
+@login_required
+def revoke(token_id: int):
+    if not EmptyForm().validate():
+        abort(400)
+    if not revoke_token(current_user, token_id):
+        abort(404)
+    db.session.commit()
+    flash(_("Nøkkelen er trukket tilbake."), "success")
+    return redirect(url_for("api.tokens"))

@@ -1,0 +1,110 @@
+"""Read side of the approval workflow: the current step, who may decide it today,
+month-to-date spend, and the approver inbox (one query per page)."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+
+from webshop.approvals.models import ApprovalDecision, ApprovalStep, ApprovalStepApprover, ApprovalSubstitute
+from webshop.approvals.policy import Absence, effective_approvers
+from webshop.catalogue.services import today_in_norway
+from webshop.extensions import db
+from webshop.orders.models import Order
+from webshop.orders.rules import OrderStatus
+from webshop.orgs.models import Role, User
+
+OSLO = ZoneInfo("Europe/Oslo")
+COUNTED = (OrderStatus.PENDING_APPROVAL, OrderStatus.APPROVED, OrderStatus.SENT)
+
+
+def current_step(order: Order) -> ApprovalStep | None:
+    return next((s for s in order.approval_steps if s.decided_at is None), None)
+
+
+def absences_on(day: date, user_ids: set[int] | frozenset[int] | None = None) -> list[Absence]:
+    query = select(ApprovalSubstitute).where(ApprovalSubstitute.starts_on <= day, ApprovalSubstitute.ends_on >= day)
+    if user_ids is not None:
+        query = query.where(ApprovalSubstitute.approver_id.in_(user_ids))
+    return [Absence(s.approver_id, s.deputy_id, s.starts_on, s.ends_on) for s in db.session.scalars(query)]
+
+
+def step_state(order: Order) -> tuple[frozenset[int] | None, frozenset[int]]:
+    """(who may decide the current step today, who decided earlier steps); (None, ∅) without a route."""
+    if not order.approval_steps:
+        return None, frozenset()
+    earlier = frozenset(d.approver_id for d in order.approval_decisions)
+    step = current_step(order)
+    if step is None:
+        return frozenset(), earlier
+    ids = step.approver_ids
+    return effective_approvers(ids, absences_on(today_in_norway(), ids), today_in_norway()), earlier
+
+
+def month_start(day: date | None = None) -> datetime:
+    day = day or today_in_norway()
+    return datetime(day.year, day.month, 1, tzinfo=OSLO).astimezone(UTC)
+
+
+def month_spend(*, orderer_id: int | None = None, unit_id: int | None = None, exclude_order_id: int | None = None,
+                day: date | None = None) -> Decimal:
+    """Month-to-date total (excl. VAT) of orders that are waiting, approved or sent."""
+    query = select(Order.total).where(Order.submitted_at >= month_start(day), Order.status.in_(COUNTED))
+    if orderer_id is not None:
+        query = query.where(Order.orderer_id == orderer_id)
+    if unit_id is not None:
+        query = query.where(Order.unit_id == unit_id)
+    if exclude_order_id is not None:
+        query = query.where(Order.id != exclude_order_id)
+    # Money is stored as scaled integers; sum the Decimals here so SQLite and PostgreSQL agree exactly.
+    return sum(db.session.scalars(query), Decimal("0.00"))
+
+
+def acting_for(user: User, day: date | None = None) -> tuple[set[int], bool]:
+    """(the ids whose steps ``user`` decides today, whether ``user`` is away today)."""
+    day = day or today_in_norway()
+    deputising = set(db.session.scalars(select(ApprovalSubstitute.approver_id).where(
+        ApprovalSubstitute.deputy_id == user.id, ApprovalSubstitute.starts_on <= day,
+        ApprovalSubstitute.ends_on >= day)))
+    away = db.session.scalar(select(ApprovalSubstitute.id).where(
+        ApprovalSubstitute.approver_id == user.id, ApprovalSubstitute.starts_on <= day,
+        ApprovalSubstitute.ends_on >= day).limit(1)) is not None
+    ids = deputising if away else deputising | {user.id}
+    return ids, away
+
+
+def inbox_query(user: User, *, unit_id: int | None = None, catalogue_only: bool = False,
+                min_total: Decimal | None = None) -> Select[tuple[Order]]:
+    """Pending orders whose current step ``user`` may decide today (own orders and earlier steps excluded)."""
+    ids, away = acting_for(user)
+    first_open = (
+        select(func.min(ApprovalStep.number))
+        .where(ApprovalStep.order_id == Order.id, ApprovalStep.decided_at.is_(None))
+        .correlate(Order).scalar_subquery()
+    )
+    mine = exists().where(
+        ApprovalStep.order_id == Order.id, ApprovalStep.number == first_open,
+        ApprovalStepApprover.step_id == ApprovalStep.id, ApprovalStepApprover.user_id.in_(ids),
+    )
+    legacy = and_(  # orders submitted before routes were stored: the unit's approvers
+        ~exists().where(ApprovalStep.order_id == Order.id),
+        Order.unit_id.in_(user.unit_ids(Role.APPROVER) if not away else set()),
+    )
+    query = select(Order).where(
+        Order.organisation_id == user.organisation_id,
+        Order.status == OrderStatus.PENDING_APPROVAL,
+        Order.orderer_id != user.id,
+        or_(mine, legacy),
+        ~exists().where(ApprovalDecision.order_id == Order.id, ApprovalDecision.approver_id == user.id),
+    )
+    if unit_id:
+        query = query.where(Order.unit_id == unit_id)
+    if min_total is not None:
+        query = query.where(Order.total >= min_total)
+    if catalogue_only:
+        from webshop.orders.models import OrderLine
+
+        query = query.where(~exists().where(OrderLine.order_id == Order.id, OrderLine.is_free_text.is_(True)))
+    return query

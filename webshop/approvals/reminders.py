@@ -1,0 +1,140 @@
+"""Escalation and reminders for orders that wait too long (`flask --app webshop approvals remind`).
+
+A step that has waited more than the municipality's ``escalate_after_days``
+working days is escalated once: the unit's managers and the coordinators are
+added to the people who may decide it (audited), and everyone who may decide it
+gets an in-app notification and, when ``MAIL_SERVER`` is configured, an e-mail.
+"""
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from webshop import audit
+from webshop.approvals.models import ApprovalStepApprover, Notification
+from webshop.approvals.policy import working_days_between
+from webshop.approvals.queries import current_step
+from webshop.approvals.services import organisation_policy
+from webshop.dbtypes import utcnow
+from webshop.extensions import db
+from webshop.orders.models import Order
+from webshop.orders.rules import OrderStatus
+from webshop.orgs.models import Role, RoleAssignment, User
+
+OSLO = ZoneInfo("Europe/Oslo")
+approvals_cli = AppGroup("approvals", help="Approval workflow: escalation and reminders.")
+
+
+@dataclass
+class ReminderResult:
+    escalated: list[str] = field(default_factory=list)  # order numbers
+    notified: int = 0
+    mailed: int = 0
+    mails: list[EmailMessage] = field(default_factory=list)
+
+
+def _escalation_people(order: Order) -> list[User]:
+    return list(db.session.scalars(select(User).join(RoleAssignment).where(
+        User.organisation_id == order.organisation_id, User.active.is_(True), User.id != order.orderer_id,
+        ((RoleAssignment.role == Role.UNIT_MANAGER) & (RoleAssignment.unit_id == order.unit_id))
+        | (RoleAssignment.role == Role.COORDINATOR)).distinct()))
+
+
+def escalate_and_remind(*, mail_from: str = "innkjop@localhost") -> ReminderResult:
+    """Escalate every step waiting longer than its municipality allows, and remind who may decide it.
+
+    Flushes; the caller commits and then sends ``result.mails`` with ``send_mails`` (never before the commit).
+    """
+    result = ReminderResult()
+    now = utcnow()
+    today = now.astimezone(OSLO).date()
+    orders = db.session.scalars(select(Order).where(Order.status == OrderStatus.PENDING_APPROVAL)
+                                .options(selectinload(Order.lines))).all()
+    mails = result.mails
+    for order in orders:
+        step = current_step(order)
+        if step is None or step.escalated_at is not None:
+            continue
+        days = organisation_policy(order.organisation_id).escalate_after_days
+        waited = working_days_between(order.submitted_at.astimezone(OSLO).date(), today)
+        if waited <= days:
+            continue
+        known = step.approver_ids
+        extra = [u for u in _escalation_people(order) if u.id not in known]
+        for user in extra:
+            step.approvers.append(ApprovalStepApprover(user_id=user.id, via="escalation"))
+        step.escalated_at = now
+        step.reminded_at = now
+        audit.record("escalated", by=None, organisation_id=order.organisation_id, order=order,
+                     comment=f"{waited} arbeidsdager; lagt til: {', '.join(u.name for u in extra) or '–'}")
+        result.escalated.append(order.number)
+        db.session.flush()
+        db.session.expire(step, ["approvers"])
+        for link in step.approvers:
+            text = (f"Ordre {order.number} fra {order.orderer.name} ({order.unit.name}) har ventet på godkjenning "
+                    f"i {waited} arbeidsdager.")
+            db.session.add(Notification(user_id=link.user_id, order_id=order.id, message=text))
+            result.notified += 1
+            message = EmailMessage()
+            message["From"] = mail_from
+            message["To"] = link.user.email
+            message["Subject"] = f"Påminnelse: ordre {order.number} venter på godkjenning"
+            message.set_content(text + "\n\nLogg inn og åpne «Til godkjenning» for å behandle den.\n")
+            mails.append(message)
+    db.session.flush()
+    return result
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where reminders are sent: the app's MAIL_* settings (``MAIL_SERVER`` may carry ":port")."""
+
+    server: str
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    use_tls: bool = False
+
+    @classmethod
+    def from_config(cls, config) -> MailSettings | None:
+        server = config.get("MAIL_SERVER")
+        if not server:
+            return None
+        host, _, port = str(server).partition(":")
+        return cls(host, int(port or config.get("MAIL_PORT") or 25), config.get("MAIL_USERNAME") or None,
+                   config.get("MAIL_PASSWORD") or None, bool(config.get("MAIL_USE_TLS")))
+
+
+def send_mails(mails: list[EmailMessage], settings: MailSettings) -> int:
+    """Send through a real SMTP server (STARTTLS and login when configured)."""
+    sent = 0
+    with smtplib.SMTP(settings.server, settings.port, timeout=30) as smtp:
+        if settings.use_tls:
+            smtp.starttls()
+        if settings.username:
+            smtp.login(settings.username, settings.password or "")
+        for message in mails:
+            smtp.send_message(message)
+            sent += 1
+    return sent
+
+
+@approvals_cli.command("remind")
+def remind_command() -> None:
+    """Escalate orders waiting too long and remind their approvers (in-app, and e-mail if MAIL_SERVER is set)."""
+    result = escalate_and_remind(mail_from=current_app.config.get("MAIL_FROM") or "innkjop@localhost")
+    db.session.commit()
+    settings = MailSettings.from_config(current_app.config)
+    if settings and result.mails:
+        result.mailed = send_mails(result.mails, settings)
+    click.echo(f"Eskalert: {len(result.escalated)} ordrer ({', '.join(result.escalated) or '–'}); "
+               f"{result.notified} varsler, {result.mailed} e-poster sendt.")
+

@@ -1,0 +1,194 @@
+"""The central buyer's pages: import, curate items, synonyms, membership, quality report, item requests."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from webshop.catalogue import curation
+from webshop.catalogue.csv_import import CatalogueImportError, read_bytes
+from webshop.catalogue.forms import CurateForm, ImportForm, SearchForm, SynonymForm
+from webshop.catalogue.models import Agreement, Catalogue, CatalogueItem, ItemRequest, SynonymGroup
+from webshop.catalogue.publish import import_catalogue
+from webshop.catalogue.services import live_for_collaboration, search_items
+from webshop.extensions import db
+from webshop.forms import EmptyForm
+from webshop.orgs.models import Organisation
+from webshop.permissions import can_curate_catalogue
+
+bp = Blueprint("curation", __name__, template_folder="templates", url_prefix="/forvaltning")
+
+
+@bp.before_request
+@login_required
+def require_central_buyer():
+    if not can_curate_catalogue(current_user):
+        abort(403)
+
+
+def _agreement(agreement_id: int) -> Agreement:
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None or agreement.collaboration_id != curation.collaboration_of(current_user):
+        abort(404)
+    return agreement
+
+
+@bp.route("/", methods=["GET", "POST"])
+def overview():
+    form = ImportForm()
+    agreements = curation.agreements_for(current_user)
+    form.agreement_id.choices = [SelectChoice(a.id, f"{a.reference} – {a.title}") for a in agreements]
+    errors: list[str] = []
+    if request.method == "POST" and form.validate():
+        agreement = _agreement(form.agreement_id.data)
+        data = form.file.data.read()
+        try:
+            if data.lstrip().startswith(b"<"):
+                from webshop.catalogue.ehf_import import read_ehf_catalogue
+
+                rows = list(read_ehf_catalogue(data))
+            else:
+                rows = read_bytes(data)
+        except CatalogueImportError as exc:
+            errors = [str(e) for e in exc.errors[:200]]
+        else:
+            catalogue = import_catalogue(agreement, rows)
+            db.session.commit()
+            flash(_("%(n)d varer importert og publisert som versjon %(v)d.", n=len(rows), v=catalogue.version),
+                  "success")
+            return redirect(url_for("curation.overview"))
+    live = {c.agreement_id: c for c in db.session.scalars(select(Catalogue).where(
+        Catalogue.agreement_id.in_([a.id for a in agreements]), Catalogue.status == "published"))}
+    status = 400 if (form.errors or errors) else 200
+    return render_template("catalogue/curation/overview.html", form=form, agreements=agreements, live=live,
+                           errors=errors), status
+
+
+@bp.get("/katalog/<int:catalogue_id>/kvalitet")
+def quality(catalogue_id: int):
+    catalogue = db.session.get(Catalogue, catalogue_id)
+    if catalogue is None:
+        abort(404)
+    _agreement(catalogue.agreement_id)
+    return render_template("catalogue/curation/quality.html", report=curation.quality_report(catalogue),
+                           form=EmptyForm())
+
+
+@bp.post("/katalog/<int:catalogue_id>/etterlys")
+def request_from_search(catalogue_id: int):
+    catalogue = db.session.get(Catalogue, catalogue_id)
+    if catalogue is None:
+        abort(404)
+    _agreement(catalogue.agreement_id)
+    query = (request.form.get("query") or "").strip()
+    if not EmptyForm().validate() or not query:
+        abort(400)
+    curation.request_from_search(current_user, query, catalogue.agreement_id)
+    db.session.commit()
+    flash(_("Etterlysningen «%(q)s» er registrert som sendt til leverandøren.", q=query), "success")
+    return redirect(url_for("curation.quality", catalogue_id=catalogue_id))
+
+
+@bp.get("/varer")
+def search():
+    """The central buyer's item search over every live catalogue of the collaboration, hidden items too."""
+    form = SearchForm(request.args)
+    valid = form.validate()
+    query = (form.q.data or "").strip() if valid else ""
+    page = (form.side.data or 1) if valid else 1
+    results = search_items(current_user.organisation_id, query, page=page,
+                           page_size=current_app.config["SEARCH_PAGE_SIZE"], include_hidden=True,
+                           live=live_for_collaboration(curation.collaboration_of(current_user)))
+    return render_template("catalogue/curation/search.html", form=form, query=query, results=results)
+
+
+@bp.route("/varer/<int:item_id>", methods=["GET", "POST"])
+def item(item_id: int):
+    found = db.session.get(CatalogueItem, item_id)
+    if found is None:
+        abort(404)
+    _agreement(found.catalogue.agreement_id)
+    existing = curation.curation_of(found)
+    form = CurateForm(obj=existing) if request.method == "GET" else CurateForm()
+    if request.method == "POST" and form.validate():
+        curation.curate_item(found, hidden=form.hidden.data, name=form.name.data or "",
+                             extra_keywords=form.extra_keywords.data or "", by=current_user)
+        db.session.commit()
+        flash(_("Varen er oppdatert."), "success")
+        return redirect(url_for("curation.item", item_id=item_id))
+    return render_template("catalogue/curation/item.html", item=found, form=form), (400 if form.errors else 200)
+
+
+@bp.route("/synonymer", methods=["GET", "POST"])
+def synonyms():
+    form = SynonymForm()
+    if request.method == "POST" and form.validate():
+        try:
+            curation.add_synonym_group(current_user, form.terms.data)
+        except curation.CurationError as exc:
+            form.terms.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Synonymene er lagret."), "success")
+            return redirect(url_for("curation.synonyms"))
+    return render_template("catalogue/curation/synonyms.html", form=form, groups=curation.synonym_groups(current_user),
+                           delete_form=EmptyForm()), (400 if form.errors else 200)
+
+
+@bp.post("/synonymer/<int:group_id>/slett")
+def delete_synonyms(group_id: int):
+    group = db.session.get(SynonymGroup, group_id)
+    if group is None or group.collaboration_id != curation.collaboration_of(current_user):
+        abort(404)
+    if not EmptyForm().validate():
+        abort(400)
+    db.session.delete(group)
+    db.session.commit()
+    flash(_("Synonymgruppen er slettet."), "success")
+    return redirect(url_for("curation.synonyms"))
+
+
+@bp.route("/avtaler/<int:agreement_id>/kommuner", methods=["GET", "POST"])
+def members(agreement_id: int):
+    agreement = _agreement(agreement_id)
+    organisations = list(db.session.scalars(select(Organisation).where(
+        Organisation.collaboration_id == agreement.collaboration_id).order_by(Organisation.name)))
+    errors: list[str] = []
+    if request.method == "POST":
+        if not EmptyForm().validate():
+            abort(400)
+        try:
+            chosen = {int(v) for v in request.form.getlist("organisation_id")}
+            curation.set_members(agreement, chosen)
+        except (ValueError, curation.CurationError) as exc:
+            errors = [str(exc) if isinstance(exc, curation.CurationError) else _("Ugyldig valg.")]
+        else:
+            db.session.commit()
+            flash(_("Katalogen er publisert til de valgte kommunene."), "success")
+            return redirect(url_for("curation.overview"))
+    member_ids = {o.id for o in agreement.members}
+    return render_template("catalogue/curation/members.html", agreement=agreement, organisations=organisations,
+                           member_ids=member_ids, errors=errors, form=EmptyForm()), (400 if errors else 200)
+
+
+@bp.get("/etterlysninger")
+def requests():
+    orgs = select(Organisation.id).where(Organisation.collaboration_id == curation.collaboration_of(current_user))
+    rows = db.session.scalars(select(ItemRequest).where(ItemRequest.organisation_id.in_(orgs))
+                              .order_by(ItemRequest.created_at.desc()).limit(200)).all()
+    return render_template("catalogue/curation/requests.html", requests=rows, form=EmptyForm())
+
+
+@bp.post("/etterlysninger/<int:request_id>/sendt")
+def request_sent(request_id: int):
+    found = db.session.get(ItemRequest, request_id)
+    if found is None or found.organisation.collaboration_id != curation.collaboration_of(current_user):
+        abort(404)
+    if not EmptyForm().validate():
+        abort(400)
+    curation.mark_request_sent(found, request.form.get("note", "")[:2000])
+    db.session.commit()
+    flash(_("Markert som sendt til leverandøren."), "success")
+    return redirect(url_for("curation.requests"))

@@ -1,0 +1,322 @@
+"""The catalogue search index: one tantivy index on disk per catalogue version.
+
+An index is written once, completely, into a temporary folder and renamed into
+place, so a reader never sees half an index; a later curation edit replaces single
+documents. The folder is named by the catalogue's random ``search_key``, so a new
+version never reuses an old folder, and every process opens the index of whatever
+version is live in the database. No Flask or SQLAlchemy here: plain values in,
+item ids and scores out.
+
+Matching, per query word: the whole word in name/brand/keywords (strongest) or in
+the description; a word part (every trigram of the word, so "papir" finds
+"kopipapir"); a typo (edit distance 1, or 2 for long words, so "kopipapr" finds
+"kopipapir"); synonyms are alternatives for the word. The whole query typed as an
+item number (supplier, manufacturer, GTIN, paper catalogue) wins over everything.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import tantivy
+
+WORD = re.compile(r"\w+")
+NUMBER_BOOST = 1000.0
+MAX_WORDS = 8
+
+
+def _schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_integer_field("item_id", stored=True, indexed=True, fast=True)
+    b.add_text_field("name", tokenizer_name="nb_words")
+    b.add_text_field("desc", tokenizer_name="nb_words")
+    b.add_text_field("grams", tokenizer_name="nb_grams", index_option="basic")
+    b.add_text_field("numbers", tokenizer_name="raw", index_option="basic")
+    b.add_text_field("key", tokenizer_name="raw", index_option="basic")
+    b.add_text_field("segment", tokenizer_name="raw", index_option="basic", fast=True)
+    b.add_text_field("family", tokenizer_name="raw", index_option="basic", fast=True)
+    b.add_boolean_field("eco", indexed=True, fast=True)
+    b.add_boolean_field("hidden", indexed=True)
+    b.add_boolean_field("discontinued", indexed=True, fast=True)
+    b.add_integer_field("price", indexed=True, fast=True)  # øre
+    return b.build()
+
+
+SCHEMA = _schema()
+
+
+def _register(index: tantivy.Index) -> tantivy.Index:
+    words = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase()).build()
+    grams = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(3, 3, False))
+             .filter(tantivy.Filter.lowercase()).build())
+    index.register_tokenizer("nb_words", words)
+    index.register_tokenizer("nb_grams", grams)
+    return index
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDoc:
+    """What the index needs to know about one catalogue item (curation already applied)."""
+
+    item_id: int
+    agreement_id: int
+    supplier_item_id: str
+    name: str
+    description: str = ""
+    brand: str | None = None
+    keywords: str = ""
+    numbers: tuple[str, ...] = ()
+    unspsc: str | None = None
+    price: Decimal = Decimal("0")
+    eco: bool = False
+    hidden: bool = False
+    discontinued: bool = False
+
+
+def item_key(agreement_id: int, supplier_item_id: str) -> str:
+    """The identity of an item across catalogue versions (ids change with every version)."""
+    return f"{agreement_id}:{supplier_item_id.lower()}"
+
+
+def _document(d: IndexDoc) -> tantivy.Document:
+    title = " ".join(p for p in (d.name, d.brand or "", d.keywords) if p)
+    grams = " ".join(WORD.findall(title.lower()))
+    numbers = [n.strip().lower() for n in d.numbers if n and n.strip()]
+    doc = tantivy.Document(
+        item_id=d.item_id, name=title, desc=d.description, grams=grams,
+        key=item_key(d.agreement_id, d.supplier_item_id),
+        eco=d.eco, hidden=d.hidden, discontinued=d.discontinued, price=int(d.price * 100),
+        segment=(d.unspsc or "")[:2], family=(d.unspsc or "")[:4],
+    )
+    for n in numbers:
+        doc.add_text("numbers", n)
+    return doc
+
+
+class SearchIndexes:
+    """The indexes under one root folder, opened once per process and reloaded when told."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        # key -> (index, generation it was last reloaded for, a searcher of that generation)
+        self._open: dict[str, tuple[tantivy.Index, int, tantivy.Searcher]] = {}
+
+    def path(self, key: str) -> Path:
+        return self.root / key
+
+    def exists(self, key: str) -> bool:
+        return key in self._open or (self.path(key) / "meta.json").exists()
+
+    @contextmanager
+    def _lock(self, key: str) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / f".{key}.lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def build(self, key: str, docs: Iterable[IndexDoc], *, heap_size: int = 128_000_000) -> int:
+        """Write a complete index for ``key`` and move it into place; return the number of documents."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".tmp-{key}-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()
+        count = 0
+        try:
+            index = _register(tantivy.Index(SCHEMA, path=str(tmp), reuse=False))
+            writer = index.writer(heap_size=heap_size, num_threads=min(2, os.cpu_count() or 1))
+            for d in docs:
+                writer.add_document(_document(d))
+                count += 1
+            writer.commit()
+            writer.wait_merging_threads()
+            with self._lock(key):
+                if self.path(key).exists():
+                    shutil.rmtree(self.path(key))
+                os.replace(tmp, self.path(key))
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        self._open.pop(key, None)
+        return count
+
+    def drop(self, key: str) -> None:
+        self._open.pop(key, None)
+        shutil.rmtree(self.path(key), ignore_errors=True)
+
+    def replace_docs(self, key: str, docs: Sequence[IndexDoc]) -> None:
+        """Re-index single items (after a curation edit) in a live index."""
+        with self._lock(key):
+            index = _register(tantivy.Index(SCHEMA, path=str(self.path(key))))
+            writer = index.writer(heap_size=15_000_000, num_threads=1)
+            for d in docs:
+                writer.delete_documents_by_term("item_id", d.item_id)
+                writer.add_document(_document(d))
+            writer.commit()
+            writer.wait_merging_threads()
+
+    def searcher(self, key: str, generation: int) -> tantivy.Searcher:
+        """A searcher of the index as of ``generation``; reused until the generation changes."""
+        opened = self._open.get(key)
+        if opened is not None and opened[1] == generation:
+            return opened[2]
+        if opened is None:
+            index = _register(tantivy.Index(SCHEMA, path=str(self.path(key))))
+        else:
+            index = opened[0]
+            index.reload()
+        searcher = index.searcher()
+        self._open[key] = (index, generation, searcher)
+        return searcher
+
+
+# --- queries -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    segment: str | None = None
+    family: str | None = None
+    eco: bool = False
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    include_hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Hit:
+    item_id: int
+    score: float
+    exact: bool
+    discontinued: bool
+
+
+@dataclass
+class Found:
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+
+
+def words_of(text: str) -> list[str]:
+    return WORD.findall(text.lower())[:MAX_WORDS]
+
+
+def _trigrams(word: str) -> list[str]:
+    """Trigrams that cover the word (every third one, and the last): all of them must occur in a
+    title for a word-part match; half the posting lists of every trigram, nearly the same hits."""
+    grams = [word[i:i + 3] for i in range(0, len(word) - 2, 3)]
+    last = word[-3:]
+    if len(word) >= 3 and grams[-1] != last:
+        grams.append(last)
+    return grams
+
+
+def _one_word(word: str) -> tantivy.Query:
+    q = tantivy.Query
+    should = [
+        q.boost_query(q.term_query(SCHEMA, "name", word), 3.0),
+        q.term_query(SCHEMA, "desc", word),
+        q.const_score_query(q.term_query(SCHEMA, "numbers", word), 2.0),
+    ]
+    if len(word) >= 4:
+        grams = [q.term_query(SCHEMA, "grams", g, index_option="basic") for g in dict.fromkeys(_trigrams(word))]
+        should.append(q.const_score_query(q.boolean_query([(tantivy.Occur.Must, g) for g in grams]), 1.5))
+        distance = 2 if len(word) >= 8 else 1
+        should.append(q.const_score_query(q.fuzzy_term_query(SCHEMA, "name", word, distance=distance), 1.0))
+    return q.boolean_query([(tantivy.Occur.Should, s) for s in should])
+
+
+def word_query(word: str, synonyms: dict[str, list[list[str]]]) -> tantivy.Query:
+    """The word, or any synonym of it (a synonym may be several words, all required)."""
+    alternatives = [_one_word(word)]
+    for phrase in synonyms.get(word, []):
+        parts = [_one_word(w) for w in phrase]
+        alternatives.append(parts[0] if len(parts) == 1 else
+                            tantivy.Query.boolean_query([(tantivy.Occur.Must, p) for p in parts]))
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, a) for a in alternatives])
+
+
+def build_query(text: str, synonyms: dict[str, list[list[str]]], filters: Filters,
+                boost_keys: Iterable[str] = ()) -> tantivy.Query:
+    q, occur = tantivy.Query, tantivy.Occur
+    words = words_of(text)
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    if words:
+        matches: list[tuple[tantivy.Occur, tantivy.Query]] = [
+            (occur.Should, q.boolean_query([(occur.Must, word_query(w, synonyms)) for w in words]))]
+        number = text.strip().lower()
+        if number:
+            matches.append((occur.Should, q.const_score_query(q.term_query(SCHEMA, "numbers", number), NUMBER_BOOST)))
+        clauses.append((occur.Must, q.boolean_query(matches)))
+    else:
+        clauses.append((occur.Must, q.all_query()))
+    if not filters.include_hidden:
+        clauses.append((occur.MustNot, q.term_query(SCHEMA, "hidden", True)))
+    if filters.segment:
+        clauses.append((occur.Must, q.term_query(SCHEMA, "segment", filters.segment)))
+    if filters.family:
+        clauses.append((occur.Must, q.term_query(SCHEMA, "family", filters.family)))
+    if filters.eco:
+        clauses.append((occur.Must, q.term_query(SCHEMA, "eco", True)))
+    if filters.price_min is not None or filters.price_max is not None:
+        low = int(filters.price_min * 100) if filters.price_min is not None else None
+        high = int(filters.price_max * 100) if filters.price_max is not None else None
+        clauses.append((occur.Must, q.range_query(SCHEMA, "price", tantivy.FieldType.Integer, low, high)))
+    keys = list(boost_keys)
+    if keys:  # what the user or the unit ordered before, and favourites: ranked up, never added
+        clauses.append((occur.Should, q.const_score_query(q.term_set_query(SCHEMA, "key", keys), 4.0)))
+    clauses.append((occur.Should, q.const_score_query(q.term_query(SCHEMA, "discontinued", False), 2.0)))
+    return q.boolean_query(clauses)
+
+
+def run(indexes: SearchIndexes, live: Sequence[tuple[str, int]], query: tantivy.Query, *, offset: int, limit: int,
+        count: bool = True) -> Found:
+    """Search every live index (search_key, generation) and merge the hits by score."""
+    found = Found()
+    want = offset + limit
+    for key, generation in live:
+        searcher = indexes.searcher(key, generation)
+        result = searcher.search(query, limit=want, count=count)
+        if count:
+            found.total += result.count or 0
+        addresses = [address for _, address in result.hits]
+        if not addresses:
+            continue
+        ids = searcher.fast_field_values("item_id", addresses)
+        gone = searcher.fast_field_values("discontinued", addresses)
+        for (score, _), item_id, disc in zip(result.hits, ids, gone, strict=True):
+            found.hits.append(Hit(int(item_id), float(score), score >= NUMBER_BOOST, bool(disc)))
+    found.hits.sort(key=lambda h: (-h.score, h.item_id))
+    found.hits = found.hits[offset:want]
+    if not count:
+        found.total = len(found.hits)
+    return found
+
+
+def counts_per_index(indexes: SearchIndexes, live: Sequence[tuple[str, int]],
+                     query: tantivy.Query) -> dict[str, int]:
+    """How many documents of each live index match (the supplier facet: one index per agreement)."""
+    return {key: indexes.searcher(key, generation).search(query, limit=1, count=True).count or 0
+            for key, generation in live}
+
+
+def facet_counts(indexes: SearchIndexes, live: Sequence[tuple[str, int]], query: tantivy.Query,
+                 field_name: str, size: int = 30) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for key, generation in live:
+        result = indexes.searcher(key, generation).aggregate(
+            query, {"f": {"terms": {"field": field_name, "size": size}}})
+        for bucket in result.get("f", {}).get("buckets", []):
+            counts[bucket["key"]] = counts.get(bucket["key"], 0) + int(bucket["doc_count"])
+    return counts

@@ -1,0 +1,235 @@
+"""Inbound EHF documents from suppliers: received as bytes, stored as received, then
+processed. Order Responses and Despatch Advices update the per-line status; a
+duplicate has no effect, an older response than the one applied is ignored, and
+anything malformed, unknown or not matching an order is quarantined with the
+reason. Nothing is lost and nothing here may stop the worker."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+from datetime import UTC, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from ehf.despatch_advice import DespatchAdvice, parse_despatch_advice
+from ehf.errors import EhfError
+from ehf.findings import has_fatal
+from ehf.order_response import OrderResponse, parse_order_response
+from ehf.validate import validate
+from webshop.dbtypes import utcnow
+from webshop.extensions import db
+from webshop.orders.models import Order
+from webshop.supplier.models import InboundDocument, SimulatedMessage
+from webshop.supplier.rules import InboundState
+
+log = logging.getLogger(__name__)
+OSLO = ZoneInfo("Europe/Oslo")
+ORDER_NUMBER = re.compile(r"^IK-(\d{1,12})$")
+
+
+class Quarantine(Exception):
+    """The document cannot be applied; the message is the reason shown to people."""
+
+
+def receive(xml: bytes, *, source: str) -> InboundDocument:
+    """Store a document exactly as received. Processing comes later (process_received)."""
+    document = InboundDocument(source=source[:200], sha256=hashlib.sha256(xml).hexdigest(), xml=xml,
+                               state=InboundState.RECEIVED, received_at=utcnow())
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def _issued(day, at: time | None) -> datetime:
+    return datetime.combine(day, at or time(0), tzinfo=OSLO).astimezone(UTC)
+
+
+def _parse(xml: bytes) -> OrderResponse | DespatchAdvice:
+    try:
+        return parse_order_response(xml)
+    except EhfError as response_error:
+        if str(response_error).startswith("Not well-formed"):
+            raise Quarantine(f"Ikke gyldig XML: {response_error}") from None
+        if not str(response_error).startswith("Expected a UBL"):
+            raise Quarantine(f"Ugyldig ordresvar: {response_error}") from None
+    try:
+        return parse_despatch_advice(xml)
+    except EhfError as advice_error:
+        if str(advice_error).startswith("Expected a UBL"):
+            raise Quarantine(f"Ukjent dokumenttype (verken ordresvar eller pakkseddel): {advice_error}") from None
+        raise Quarantine(f"Ugyldig pakkseddel: {advice_error}") from None
+
+
+def _order_for(number: str | None, sender: str | None) -> Order:
+    match = ORDER_NUMBER.match(number or "")
+    order = db.session.get(Order, int(match.group(1))) if match else None
+    if order is None:
+        raise Quarantine(f"Ukjent ordre: «{number or ''}» finnes ikke hos oss.")
+    if db.session.get_bind().dialect.name == "postgresql":  # serialise documents for the same order
+        db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
+    if sender != order.supplier.endpoint_id:
+        raise Quarantine(f"Avsender {sender or '(mangler)'} er ikke leverandøren på ordre {order.number}.")
+    return order
+
+
+def _is_duplicate(document: InboundDocument) -> bool:
+    return bool(db.session.scalar(
+        select(func.count(InboundDocument.id)).where(
+            InboundDocument.id != document.id, InboundDocument.kind == document.kind,
+            InboundDocument.sender_endpoint == document.sender_endpoint,
+            InboundDocument.document_id == document.document_id,
+            InboundDocument.state.in_((InboundState.PROCESSED, InboundState.STALE)))))
+
+
+def _latest_response(order: Order, document: InboundDocument) -> datetime | None:
+    return db.session.scalar(
+        select(func.max(InboundDocument.issued_at)).where(
+            InboundDocument.order_id == order.id, InboundDocument.kind == "order_response",
+            InboundDocument.state == InboundState.PROCESSED, InboundDocument.id != document.id))
+
+
+def process(document: InboundDocument) -> None:
+    """Apply one received document, or mark it duplicate, stale or quarantined. Raises only on bugs."""
+    from webshop.supplier import services
+
+    now = utcnow()
+    try:
+        parsed = _parse(document.xml)
+        try:
+            findings = validate(document.xml)
+        except EhfError as exc:
+            raise Quarantine(f"Dokumentet kan ikke kontrolleres: {exc}") from None
+        if isinstance(parsed, OrderResponse):
+            document.kind, sender, order_id = "order_response", parsed.seller.endpoint_id, parsed.order_id
+        else:
+            document.kind, sender, order_id = "despatch_advice", parsed.supplier.endpoint_id, parsed.order_id
+            order_id = order_id or next((line.order_id for line in parsed.lines if line.order_id), None)
+        document.document_id = parsed.id[:200]
+        document.sender_endpoint = (sender or "")[:60] or None
+        document.issued_at = _issued(parsed.issue_date, parsed.issue_time)
+        if has_fatal(findings):
+            fatal = "; ".join(str(f) for f in findings if f.flag == "fatal")
+            raise Quarantine(f"Dokumentet bryter EHF-reglene: {fatal}"[:2000])
+        order = _order_for(order_id, sender)
+        document.order_id, document.supplier_id = order.id, order.supplier_id
+        if _is_duplicate(document):
+            document.state, document.reason = InboundState.DUPLICATE, "Samme dokument er mottatt før; ingen endring."
+        elif isinstance(parsed, OrderResponse):
+            latest = _latest_response(order, document)
+            if latest is not None and document.issued_at < latest:
+                document.state = InboundState.STALE
+                document.reason = "Eldre ordresvar enn det som allerede er registrert; ingen endring."
+            else:
+                document.response_code = parsed.code.value
+                document.outcome = services.apply_order_response(order, parsed, now=now)
+                document.state = InboundState.PROCESSED
+        else:
+            document.outcome = services.apply_despatch_advice(order, parsed, now=now)
+            document.state = InboundState.PROCESSED
+    except Quarantine as exc:
+        document.state, document.reason = InboundState.QUARANTINED, str(exc)
+    document.processed_at = now
+    db.session.flush()
+
+
+def receive_and_process(xml: bytes, *, source: str) -> InboundDocument:
+    document = receive(xml, source=source)
+    process(document)
+    return document
+
+
+def _claim(document_id: int) -> bool:
+    result = db.session.execute(
+        update(InboundDocument)
+        .where(InboundDocument.id == document_id, InboundDocument.state == InboundState.RECEIVED,
+               InboundDocument.processed_at.is_(None))
+        .values(processed_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount == 1
+
+
+def process_received(*, commit: bool = True, limit: int = 50) -> int:
+    """Process waiting inbound documents; a crash on one quarantines it and moves on."""
+    ids = list(db.session.scalars(
+        select(InboundDocument.id).where(InboundDocument.state == InboundState.RECEIVED,
+                                         InboundDocument.processed_at.is_(None))
+        .order_by(InboundDocument.id).limit(limit)))
+    done = 0
+    for document_id in ids:
+        try:
+            if not _claim(document_id):
+                db.session.rollback() if commit else None
+                continue
+            document = db.session.get(InboundDocument, document_id)
+            assert document is not None
+            db.session.refresh(document)
+            process(document)
+            db.session.commit() if commit else db.session.flush()
+            done += 1
+        except Exception as exc:
+            log.exception("Inbound document %s could not be processed", document_id)
+            if not commit:
+                raise
+            db.session.rollback()
+            db.session.execute(
+                update(InboundDocument).where(InboundDocument.id == document_id).values(
+                    state=InboundState.QUARANTINED, processed_at=utcnow(),
+                    reason=f"Intern feil under behandling: {type(exc).__name__}: {exc}"[:2000]))
+            db.session.commit()
+            done += 1
+    return done
+
+
+def send_due_simulated(*, commit: bool = True, limit: int = 50) -> int:
+    """Let simulated suppliers send what is due: each message is received exactly once."""
+    now = utcnow()
+    due = list(db.session.scalars(
+        select(SimulatedMessage.id).where(SimulatedMessage.sent_at.is_(None), SimulatedMessage.due_at <= now)
+        .order_by(SimulatedMessage.due_at, SimulatedMessage.id).limit(limit)))
+    sent = 0
+    for message_id in due:
+        result = db.session.execute(
+            update(SimulatedMessage).where(SimulatedMessage.id == message_id, SimulatedMessage.sent_at.is_(None))
+            .values(sent_at=now), execution_options={"synchronize_session": False})
+        if result.rowcount == 1:
+            message = db.session.get(SimulatedMessage, message_id)
+            assert message is not None
+            receive(message.xml, source=f"simulator:{message.supplier_id}")
+            sent += 1
+        db.session.commit() if commit else db.session.flush()
+    return sent
+
+
+def inbox_dir() -> Path | None:
+    """INBOX_DIR, else instance/inbox (not under tests, which must never read the real instance folder)."""
+    configured = current_app.config.get("INBOX_DIR")
+    if configured:
+        return Path(configured)
+    return None if current_app.testing else Path(current_app.instance_path) / "inbox"
+
+
+def intake_inbox_folder(*, commit: bool = True) -> int:
+    """Take XML files a supplier (or an access point) dropped in the inbox folder; move them to ./received."""
+    folder = inbox_dir()
+    if folder is None or not folder.is_dir():
+        return 0
+    done_dir = folder / "received"
+    taken = 0
+    for path in sorted(folder.glob("*.xml")):
+        try:
+            xml = path.read_bytes()
+        except OSError:
+            log.exception("Cannot read inbound file %s", path)
+            continue
+        receive(xml, source=f"folder:{path.name}")
+        db.session.commit() if commit else db.session.flush()
+        done_dir.mkdir(exist_ok=True)
+        shutil.move(str(path), done_dir / f"{utcnow():%Y%m%dT%H%M%S%f}-{path.name}")
+        taken += 1
+    return taken

@@ -1,0 +1,246 @@
+"""Supplier-side pages: simulator and transport settings (trainer), failed deliveries
+(coordinator), supplier statistics, out-of-stock reports and quarantine (central
+buyer), and the goods receipt / re-order / cancel actions on an order."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from webshop.catalogue.models import Agreement, Supplier
+from webshop.delivery.rules import DeliveryState
+from webshop.extensions import db
+from webshop.orders.models import Order, OrderDocument
+from webshop.orders.views import load_visible_order
+from webshop.orgs.models import Role
+from webshop.permissions import can_configure_suppliers, can_follow_suppliers, can_receive_goods
+from webshop.supplier import services
+from webshop.supplier.forms import BEHAVIOUR_LABELS, TRANSPORT_LABELS, LineActionForm, ReceiptForm, SettingsForm
+from webshop.supplier.rules import Behaviour, LineState, TransportKind
+
+bp = Blueprint("supplier", __name__, template_folder="templates")
+
+
+def _collaboration_id() -> int:
+    return current_user.organisation.collaboration_id
+
+
+def _supplier_in_collaboration(supplier_id: int) -> Supplier:
+    supplier = db.session.get(Supplier, supplier_id)
+    if supplier is None or not db.session.scalar(select(Agreement.id).where(
+            Agreement.supplier_id == supplier.id, Agreement.collaboration_id == _collaboration_id()).limit(1)):
+        abort(404)
+    return supplier
+
+
+@bp.app_context_processor
+def supplier_predicates() -> dict:
+    return {"can_configure_suppliers": can_configure_suppliers, "can_follow_suppliers": can_follow_suppliers}
+
+
+@bp.app_template_global()
+def supplier_order_panel(order: Order) -> dict:
+    """Everything the order page's supplier section shows, in a few queries."""
+    receiving = can_receive_goods(current_user, order)
+    return {"lines": services.line_views(order, with_substitutes=receiving), "can_receive": receiving,
+            "form": LineActionForm(formdata=None), "receipt_form": ReceiptForm(formdata=None)}
+
+
+@bp.get("/leverandorer")
+@login_required
+def settings_list():
+    if not can_configure_suppliers(current_user):
+        abort(403)
+    suppliers = services.collaboration_suppliers(_collaboration_id())
+    settings = {s.supplier_id: s for s in db.session.scalars(
+        select(services.SupplierSettings).where(services.SupplierSettings.supplier_id.in_([s.id for s in suppliers])))}
+    return render_template("supplier/settings_list.html", suppliers=suppliers, settings=settings,
+                           labels=BEHAVIOUR_LABELS, transports=TRANSPORT_LABELS)
+
+
+@bp.route("/leverandorer/<int:supplier_id>/innstillinger", methods=["GET", "POST"])
+@login_required
+def edit_settings(supplier_id: int):
+    if not can_configure_suppliers(current_user):
+        abort(403)
+    supplier = _supplier_in_collaboration(supplier_id)
+    settings = services.settings_for(supplier)
+    form = SettingsForm(obj=settings) if request.method == "GET" else SettingsForm()
+    if request.method == "POST" and form.validate():
+        form.populate_obj(settings)
+        settings.transport, settings.behaviour = TransportKind(form.transport.data), Behaviour(form.behaviour.data)
+        settings.endpoint_url = form.endpoint_url.data or None
+        settings.updated_by_id = current_user.id
+        db.session.commit()
+        flash(_("Innstillingene for %(name)s er lagret.", name=supplier.name), "success")
+        return redirect(url_for("supplier.settings_list"))
+    db.session.rollback()
+    return render_template("supplier/settings_edit.html", supplier=supplier, form=form), \
+        400 if request.method == "POST" else 200
+
+
+@bp.get("/leveranser/feilet")
+@login_required
+def failed():
+    if not current_user.has_role(Role.COORDINATOR):
+        abort(403)
+    return render_template("supplier/failed.html", rows=services.failed_deliveries(current_user.organisation_id),
+                           form=LineActionForm(formdata=None))
+
+
+@bp.post("/leveranser/<int:document_id>/prov-igjen")
+@login_required
+def retry(document_id: int):
+    if not current_user.has_role(Role.COORDINATOR) or not LineActionForm().validate():
+        abort(403)
+    document = db.session.get(OrderDocument, document_id)
+    order = db.session.get(Order, document.order_id) if document else None
+    if order is None or order.organisation_id != current_user.organisation_id:
+        abort(404)
+    try:
+        services.retry_delivery(document, by=current_user)
+    except services.SupplierError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("supplier.failed"))
+    db.session.commit()
+    flash(_("Ordre %(number)s sendes på nytt ved neste runde.", number=order.number), "success")
+    return redirect(url_for("supplier.failed"))
+
+
+@bp.get("/leverandorer/statistikk")
+@login_required
+def statistics():
+    if not can_follow_suppliers(current_user):
+        abort(403)
+    return render_template("supplier/statistics.html", rows=services.supplier_statistics(_collaboration_id()))
+
+
+@bp.get("/leverandorer/utsolgt")
+@login_required
+def out_of_stock():
+    if not can_follow_suppliers(current_user):
+        abort(403)
+    return render_template("supplier/out_of_stock.html", items=services.out_of_stock_items(_collaboration_id()))
+
+
+@bp.get("/leverandorer/karantene")
+@login_required
+def quarantine():
+    if not can_follow_suppliers(current_user):
+        abort(403)
+    documents = services.quarantined(current_user, collaboration_wide=current_user.has_role(Role.CENTRAL_BUYER))
+    return render_template("supplier/quarantine.html", documents=documents)
+
+
+def _receiving_order(order_id: int) -> Order:
+    order = load_visible_order(order_id)
+    if not can_receive_goods(current_user, order):
+        abort(403)
+    return order
+
+
+def _quantity(name: str) -> Decimal:
+    raw = (request.form.get(name) or "0").strip().replace(",", ".").replace(" ", "")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise services.SupplierError(_("«%(value)s» er ikke et tall.", value=raw[:20])) from None
+    if not value.is_finite() or value != value.quantize(Decimal("0.001")):
+        raise services.SupplierError(_("«%(value)s» er ikke et gyldig antall.", value=raw[:20]))
+    return value
+
+
+@bp.post("/ordrer/<int:order_id>/mottak")
+@login_required
+def receive(order_id: int):
+    order = _receiving_order(order_id)
+    if not ReceiptForm().validate():
+        abort(400)
+    try:
+        if request.form.get("all"):
+            services.receive_all(order, by=current_user)
+        else:
+            services.record_receipt(order, {line.id: (_quantity(f"received-{line.id}"), _quantity(f"damaged-{line.id}"))
+                                            for line in order.lines}, by=current_user)
+    except services.SupplierError as exc:
+        db.session.rollback()
+        flash(_("Varemottaket er ikke lagret: %(error)s", error=str(exc)), "danger")
+        return redirect(url_for("orders.detail", order_id=order.id, _anchor="supplier-heading")), 303
+    db.session.commit()
+    flash(_("Varemottaket er registrert."), "success")
+    return redirect(url_for("orders.detail", order_id=order.id)), 303
+
+
+@bp.post("/ordrer/<int:order_id>/linjer/<int:line_id>/bestill-igjen")
+@login_required
+def reorder(order_id: int, line_id: int):
+    order = _receiving_order(order_id)
+    if not LineActionForm().validate():
+        abort(400)
+    try:
+        new = services.reorder_line(order, line_id, by=current_user, substitute=request.form.get("substitute") == "1")
+    except services.SupplierError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for("orders.detail", order_id=order.id)), 303
+    db.session.commit()
+    flash(_("Ny ordre %(number)s er laget og sendt til godkjenning.", number=new.number), "success")
+    return redirect(url_for("orders.detail", order_id=new.id)), 303
+
+
+@bp.post("/ordrer/<int:order_id>/linjer/<int:line_id>/kanseller")
+@login_required
+def cancel(order_id: int, line_id: int):
+    order = _receiving_order(order_id)
+    if not LineActionForm().validate():
+        abort(400)
+    try:
+        services.cancel_line(order, line_id, by=current_user)
+    except services.SupplierError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for("orders.detail", order_id=order.id)), 303
+    db.session.commit()
+    flash(_("Resten av linjen er kansellert."), "success")
+    return redirect(url_for("orders.detail", order_id=order.id)), 303
+
+
+LINE_STATE_COLORS = {
+    LineState.AWAITING: "neutral", LineState.ACCEPTED: "success", LineState.REJECTED: "danger",
+    LineState.CHANGED: "warning", LineState.BACKORDERED: "warning", LineState.PARTLY_DELIVERED: "warning",
+    LineState.DELIVERED: "success", LineState.RECEIVED: "success", LineState.CANCELLED: "neutral",
+    LineState.REORDERED: "info",
+}
+
+
+@bp.app_template_filter("line_state_color")
+def line_state_color(state: LineState) -> str:
+    return LINE_STATE_COLORS.get(state, "neutral")
+
+
+LINE_STATE_LABELS = {
+    LineState.AWAITING: _l("Venter på svar"), LineState.ACCEPTED: _l("Bekreftet"), LineState.REJECTED: _l("Avvist"),
+    LineState.CHANGED: _l("Endret av leverandør"), LineState.BACKORDERED: _l("Restordre"),
+    LineState.PARTLY_DELIVERED: _l("Delvis levert"), LineState.DELIVERED: _l("Levert"),
+    LineState.RECEIVED: _l("Mottatt"), LineState.CANCELLED: _l("Kansellert"),
+    LineState.REORDERED: _l("Bestilt på nytt"),
+}
+DELIVERY_LABELS = {
+    DeliveryState.QUEUED: _l("I kø for sending"), DeliveryState.RETRYING: _l("Prøves igjen"),
+    DeliveryState.FAILED: _l("Levering feilet"), DeliveryState.DELIVERED: _l("Levert til leverandøren"),
+}
+
+
+@bp.app_template_filter("line_state_label")
+def line_state_label(state: LineState) -> str:
+    return str(LINE_STATE_LABELS.get(state, state))
+
+
+@bp.app_template_filter("delivery_label")
+def delivery_label(state: DeliveryState) -> str:
+    return str(DELIVERY_LABELS.get(state, state))
