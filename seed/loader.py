@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from ehf.orgnr import is_valid_orgnr
 from ehf.profiles import Profile
-from seed.policies import load_policies
+from seed.policies import load_policies, policy_accounts, policy_orders
 from webshop.approvals import services as approvals
 from webshop.cart import services as cart
 from webshop.catalogue.csv_import import read_file
@@ -26,6 +26,7 @@ from webshop.dbtypes import clock_set_to, utcnow
 from webshop.delivery.worker import deliver_due
 from webshop.extensions import db
 from webshop.orders import services as orders
+from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, Unit, UnitKind, User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -65,7 +66,7 @@ def load_demo(data_dir: Path = DATA_DIR, *, reset: bool = False) -> SeedResult:
         if reset:
             reset_database()
         elif db.session.scalar(select(Collaboration).where(Collaboration.name == name)) is not None:
-            return _accounts(SeedResult(name), data)  # already loaded: nothing to do
+            return _accounts(SeedResult(name), data)  # already loaded: nothing to do (the accounts again)
         else:
             raise SeedError("Databasen har allerede data. Bruk --reset for å slette alt og laste demodata.")
     collaboration = Collaboration(name=name)
@@ -76,8 +77,8 @@ def load_demo(data_dir: Path = DATA_DIR, *, reset: bool = False) -> SeedResult:
     suppliers = _suppliers(data["suppliers"])
     discontinued = _agreements(collaboration, data["agreements"], suppliers, orgs, data_dir)
     result = _accounts(SeedResult(name), data)
-    result.orders = _orders(data.get("orders", []), units, users, suppliers)
-    result.accounts += load_policies(orgs, units, users)  # after the demo orders: they keep the route they got
+    load_policies(orgs, units, users)  # before the demo orders, so each takes its municipality's route
+    result.orders = _orders(data.get("orders", []) + policy_orders(), units, users, suppliers)
     # Items go out of the range after the demo orders that bought them were placed.
     db.session.execute(update(CatalogueItem).where(CatalogueItem.id.in_(discontinued)).values(discontinued=True))
     from seed.catalogue_extras import load_catalogue_extras  # issue 5: synonyms, favourite, failed searches
@@ -90,6 +91,7 @@ def _accounts(result: SeedResult, data: dict) -> SeedResult:
     for u in data["users"]:
         roles = ", ".join(f"{r['role']}" + (f"@{r['unit']}" if r.get("unit") else "") for r in u["roles"])
         result.accounts.append((u["email"], u["password"], u["name"], roles))
+    result.accounts += policy_accounts()  # e.g. the sector director the Storvika policy adds
     return result
 
 
@@ -136,7 +138,8 @@ def _suppliers(rows: list[dict]) -> dict[str, Supplier]:
             raise SeedError(f"{row['name']}: organisasjonsnummer {row['orgnr']} har feil kontrollsiffer")
         supplier = Supplier(
             key=row["key"], name=row["name"], orgnr=row["orgnr"], endpoint_scheme="0192", endpoint_id=row["orgnr"],
-            profile=SUPPLIER_PROFILES.get(row.get("profile", "ehf")) or Profile(row["profile"]), street=row["street"], postcode=row["postcode"],
+            profile=SUPPLIER_PROFILES.get(row.get("profile", "ehf")) or Profile(row["profile"]),
+            street=row["street"], postcode=row["postcode"],
             city=row["city"], min_order_value=Decimal(row.get("min_order_value", "0")),
             delivery_days=row.get("delivery_days"),
         )
@@ -201,14 +204,20 @@ def _orders(rows: list[dict], units: dict[str, Unit], users: dict[str, User], su
                                        estimated_price=Decimal(line.get("price", "0")))
             (order,) = orders.submit_cart(orderer, unit_id=units[row["unit"]].id, note=row.get("note", ""))
         status = row["status"]
-        if status == "pending_approval":
-            continue
-        approver = users[row["approver"].lower()]
+        # One approver per route step (Storvika's big orders have two); none for auto-approved orders.
+        deciders = [users[e.lower()] for e in row.get("approvers", [row["approver"]] if "approver" in row else [])]
         with clock_set_to(submitted + timedelta(hours=3)):
             if status == "rejected":
-                approvals.reject_order(order, by=approver, comment=row.get("comment") or "Avvist i demodata.")
+                approvals.reject_order(order, by=deciders[0], comment=row.get("comment") or "Avvist i demodata.")
             else:
-                approvals.approve_order(order, by=approver, comment=row.get("comment", ""))
-                deliver_due(worker_id="seed", commit=False)  # the worker's own code path, once
+                for approver in deciders:
+                    if order.status == OrderStatus.PENDING_APPROVAL:
+                        approvals.approve_order(order, by=approver, comment=row.get("comment", ""))
+                if order.status == OrderStatus.APPROVED:
+                    deliver_due(worker_id="seed", commit=False)  # the worker's own code path, once
+        expected = {"pending_approval": OrderStatus.PENDING_APPROVAL, "rejected": OrderStatus.REJECTED}
+        if (order.status == OrderStatus.PENDING_APPROVAL) != (expected.get(status) is OrderStatus.PENDING_APPROVAL):
+            raise SeedError(f"Demo-ordre {order.number} ({row['orderer']}): ventet {status}, fikk {order.status} "
+                            "(sjekk policyene i seed/data/policies.toml)")
     db.session.flush()
     return len(rows)

@@ -3,7 +3,9 @@
 Fjellbygd: everyone orders, nothing is auto-approved. Storvika: few orderers and
 tiered approval (unit manager up to 50 000 kr, a sector director above).
 Havbrekke: catalogue orders under 2 000 kr are approved automatically.
-Loaded after the demo orders, so those keep the route they were given.
+Loaded before the demo orders, so those take the route their municipality's policy
+gives them (policies.toml adds a few orders that show the routes: a Storvika order
+above 50 000 kr waiting for the sector director, an auto-approved Havbrekke order).
 """
 from __future__ import annotations
 
@@ -22,10 +24,25 @@ def _money(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _data(path: Path = DATA) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def policy_accounts(path: Path = DATA) -> list[tuple[str, str, str, str]]:
+    """The demo users the policies add (e.g. the sector director), for the printout."""
+    return [(row["email"], row["password"], row["name"], f"{row['title']} (approver)")
+            for row in _data(path).get("users", [])]
+
+
+def policy_orders(path: Path = DATA) -> list[dict]:
+    """Demo orders that show the policies' routes (same format as the orders in demo.toml)."""
+    return list(_data(path).get("orders", []))
+
+
 def load_policies(orgs: dict[str, Organisation], units: dict[str, Unit], users: dict[str, User],
                   path: Path = DATA) -> list[tuple[str, str, str, str]]:
     """Create the extra demo users and the policies; return the new accounts for the printout."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = _data(path)
     accounts = []
     for row in data.get("users", []):
         user = User(email=row["email"], name=row["name"], organisation_id=orgs[row["organisation"]].id)

@@ -23,6 +23,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config)
     app.config.update(overrides)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _sqlite.engine_options(app.config)  # file SQLite: no pool
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -50,9 +51,11 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
 
     app.register_blueprint(api_bp)
     app.register_blueprint(curation_bp)
+    from webshop.supplier.api import bp as supplier_api_bp  # issue 6: POST /api/v1/ehf/inbound
     from webshop.supplier.views import bp as supplier_bp  # issue 6: supplier side
 
     app.register_blueprint(supplier_bp)
+    app.register_blueprint(supplier_api_bp)
     register_templating(app)
     register_cli(app)
 

@@ -37,7 +37,10 @@ def can_view_order(user: User, order: Order) -> bool:
     if order.orderer_id == user.id or user.has_role(Role.COORDINATOR):
         return True
     unit_roles = user.unit_ids(Role.APPROVER) | user.unit_ids(Role.UNIT_MANAGER)
-    return order.unit_id in unit_roles
+    if order.unit_id in unit_roles:
+        return True
+    # People on the order's approval route (a named director, an escalation) and today's deputies.
+    return any(user.id in step.approver_ids for step in order.approval_steps) or can_approve(user, order)
 
 
 def can_order(user: User) -> bool:
@@ -46,6 +49,15 @@ def can_order(user: User) -> bool:
 
 def is_approver(user: User) -> bool:
     return bool(user.unit_ids(Role.APPROVER))
+
+
+def can_open_approvals(user: User) -> bool:
+    """The approval inbox: approvers, and anyone who is a deputy today or has a pending step assigned."""
+    if is_approver(user):
+        return True
+    from webshop.approvals.queries import has_approval_work
+
+    return has_approval_work(user)
 
 
 def can_administer(user: User) -> bool:
@@ -76,6 +88,11 @@ def can_configure_suppliers(user: User) -> bool:
 
 def can_follow_suppliers(user: User) -> bool:
     """Supplier statistics, out-of-stock reports and quarantined documents: central buyer and coordinator."""
+    return user.has_role(Role.CENTRAL_BUYER) or user.has_role(Role.COORDINATOR)
+
+
+def can_manage_inbound_tokens(user: User) -> bool:
+    """Make the key a real supplier sends its answers with: coordinator or central buyer (not the trainer)."""
     return user.has_role(Role.CENTRAL_BUYER) or user.has_role(Role.COORDINATOR)
 
 

@@ -100,6 +100,7 @@ def register_templating(app: Flask) -> None:
         can_approve=permissions.can_approve,
         can_order=permissions.can_order,
         is_approver=permissions.is_approver,
+        can_open_approvals=permissions.can_open_approvals,
         can_administer=permissions.can_administer,
         current_locale=lambda: str(get_locale()),
     )

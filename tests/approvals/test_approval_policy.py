@@ -19,6 +19,7 @@ from webshop.approvals.policy import (
     UnitBudget,
     effective_approvers,
     has_distinct_approvers,
+    is_working_day,
     required_route,
     working_days_between,
 )
@@ -134,9 +135,33 @@ def test_substitute_takes_over_for_the_date_range_and_gives_back():
     (date(2026, 11, 27), date(2026, 11, 30), 1),  # Friday → Monday
     (date(2026, 11, 27), date(2026, 11, 28), 0),  # Friday → Saturday
     (date(2026, 11, 23), date(2026, 11, 27), 4),
+    # Easter 2026: Maundy Thursday 2 April, Good Friday 3 April, Easter Monday 6 April.
+    (date(2026, 4, 1), date(2026, 4, 2), 0),
+    (date(2026, 4, 1), date(2026, 4, 6), 0),
+    (date(2026, 4, 1), date(2026, 4, 7), 1),
+    (date(2026, 3, 31), date(2026, 4, 1), 1),  # the day before Maundy Thursday is a working day
+    # Ascension Day 14 May 2026; 17 May 2027 is a Monday; Whit Monday 25 May 2026.
+    (date(2026, 5, 13), date(2026, 5, 15), 1),
+    (date(2027, 5, 14), date(2027, 5, 17), 0),
+    (date(2027, 5, 14), date(2027, 5, 18), 1),
+    (date(2026, 5, 22), date(2026, 5, 26), 1),
+    # Christmas 2026: 24 December is a working day, 25 (Friday) and 26 December are not.
+    (date(2026, 12, 23), date(2026, 12, 24), 1),
+    (date(2026, 12, 24), date(2026, 12, 28), 1),
+    (date(2026, 12, 23), date(2026, 12, 28), 2),
+    (date(2027, 12, 24), date(2027, 12, 27), 1),  # 25/26 December 2027 fall on the weekend: no day in lieu
+    (date(2026, 12, 31), date(2027, 1, 1), 0),  # New Year's Day
 ])
 def test_working_days(start, end, days):
     assert working_days_between(start, end) == days
+
+
+@pytest.mark.parametrize("day, working", [
+    (date(2026, 5, 1), False), (date(2026, 5, 18), True), (date(2027, 5, 17), False), (date(2026, 12, 24), True),
+    (date(2026, 12, 25), False), (date(2026, 4, 2), False), (date(2026, 4, 8), True), (date(2026, 5, 25), False),
+])
+def test_norwegian_public_holidays_are_not_working_days(day, working):
+    assert is_working_day(day) is working
 
 
 money = st.decimals(min_value=D("0"), max_value=D("200000"), places=2)

@@ -227,3 +227,7 @@ def test_worker_duplicate_and_out_of_order_supplier_documents(app, world, approv
         OrderLineStatus.order_id == order_id))}
     assert {no: s.response for no, s in lines.items()} == {n: LineResponse.ACCEPTED for n in (1, 2, 3)}
     assert lines[1].delivered_quantity == Decimal(2)  # the repeated despatch advice was not counted twice
+    # the order follows: confirmed, then partly delivered (lines 2 and 3 still to come), never moved twice
+    order_events = [e.to_status for e in store.get(Order, order_id).events if e.to_status]
+    assert order_events[-2:] == ["sent", "partly_delivered"], order_events
+    assert store.get(Order, order_id).status == OrderStatus.PARTLY_DELIVERED

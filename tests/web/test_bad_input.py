@@ -104,3 +104,32 @@ def test_forms_need_a_csrf_token(world, tmp_path, store):
         from webshop.extensions import db
 
         db.engine.dispose()
+
+
+def test_same_cart_submitted_twice_at_once_makes_one_order_concurrent(world, app, store):
+    """Two tabs pressing «Send» together: one order, and a clear message in the other tab."""
+    import threading
+
+    from helpers import PASSWORD
+
+    tabs = [app.test_client(), app.test_client()]
+    for tab in tabs:
+        tab.post("/logg-inn", data={"email": world.orderer.email, "password": PASSWORD})
+    tabs[0].post("/handlekurv/legg-til", data={"item_id": world.items["PEN-1"].id, "quantity": "3"})
+    barrier = threading.Barrier(2)
+    responses = [None, None]
+
+    def press(i: int) -> None:
+        barrier.wait()
+        responses[i] = tabs[i].post("/handlekurv/send", data={"unit_id": world.school.id})
+
+    threads = [threading.Thread(target=press, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [302, 400], codes
+    refused = next(r for r in responses if r.status_code == 400)
+    assert "allerede sendt" in page_text(refused) or "Handlekurven er tom" in page_text(refused)
+    assert count(store, Order) == 1

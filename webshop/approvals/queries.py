@@ -75,6 +75,22 @@ def acting_for(user: User, day: date | None = None) -> tuple[set[int], bool]:
     return ids, away
 
 
+def has_approval_work(user: User, day: date | None = None) -> bool:
+    """Is ``user`` a deputy today, or on an undecided step of a pending order (e.g. after an escalation)?
+
+    Lets people who are not approvers for any unit reach the inbox when they have something in it.
+    """
+    day = day or today_in_norway()
+    deputy = select(ApprovalSubstitute.id).where(
+        ApprovalSubstitute.deputy_id == user.id, ApprovalSubstitute.starts_on <= day, ApprovalSubstitute.ends_on >= day)
+    assigned = (select(ApprovalStepApprover.step_id)
+                .join(ApprovalStep, ApprovalStep.id == ApprovalStepApprover.step_id)
+                .join(Order, Order.id == ApprovalStep.order_id)
+                .where(ApprovalStepApprover.user_id == user.id, ApprovalStep.decided_at.is_(None),
+                       Order.status == OrderStatus.PENDING_APPROVAL))
+    return bool(db.session.scalar(select(or_(exists(deputy), exists(assigned)))))
+
+
 def inbox_query(user: User, *, unit_id: int | None = None, catalogue_only: bool = False,
                 min_total: Decimal | None = None) -> Select[tuple[Order]]:
     """Pending orders whose current step ``user`` may decide today (own orders and earlier steps excluded)."""

@@ -189,8 +189,28 @@ def explain_route(route: P.Route) -> str:
 # ------------------------------------------------------------------ submit: fix the route
 
 
+def lock_spend(*, orderer_id: int, unit_id: int) -> None:
+    """Serialise limit checks per orderer and unit until the transaction ends.
+
+    Month-to-date spend is read *after* this, so of two orders submitted at the same
+    moment the second one sees the first (committed) one and a hard cap cannot be
+    passed twice. PostgreSQL: ``FOR NO KEY UPDATE`` on the user and the unit row (always
+    in that order; it does not conflict with the key-share locks the order's foreign
+    keys take). SQLite has one writer at a time: a no-op write makes sure this
+    transaction holds the write lock before the spend is read.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.execute(update(Unit).where(Unit.id == unit_id).values(id=Unit.id),
+                           execution_options={"synchronize_session": False})
+        return
+    db.session.execute(select(User.id).where(User.id == orderer_id).with_for_update(key_share=True)).all()
+    db.session.execute(select(Unit.id).where(Unit.id == unit_id).with_for_update(key_share=True)).all()
+
+
 def order_submitted(order: Order, *, by: User) -> None:
     """Called for every new order: refuse it on a hard cap, approve it automatically, or store its route."""
+    lock_spend(orderer_id=order.orderer_id, unit_id=order.unit_id)
     route = route_for_order(order)
     if route.is_blocked:
         raise CartError(_("Bestillingen til %(supplier)s kan ikke sendes: %(why)s.", supplier=order.supplier.name,
@@ -306,6 +326,10 @@ def return_order(order: Order, *, by: User, comment: str) -> None:
 # ------------------------------------------------------------------ substitutes
 
 
+# Who may stand in for an approver: someone with a leader's role (they need not approve for any unit).
+DEPUTY_ROLES = (Role.APPROVER, Role.UNIT_MANAGER, Role.COORDINATOR)
+
+
 class SubstituteError(Exception):
     """A deputy that cannot be named; the message is shown to the user."""
 
@@ -317,8 +341,8 @@ def add_substitute(approver: User, *, deputy_id: int, starts_on: date, ends_on: 
         raise SubstituteError(_("Velg en stedfortreder i din kommune."))
     if deputy.id == approver.id:
         raise SubstituteError(_("Du kan ikke være din egen stedfortreder."))
-    if not deputy.unit_ids(Role.APPROVER):
-        raise SubstituteError(_("Stedfortrederen må være godkjenner for minst én enhet."))
+    if not any(deputy.has_role(r) for r in DEPUTY_ROLES):
+        raise SubstituteError(_("Stedfortrederen må være godkjenner, enhetsleder eller e-handelskoordinator."))
     if ends_on < starts_on:
         raise SubstituteError(_("Sluttdatoen kan ikke være før startdatoen."))
     overlapping = db.session.scalar(select(ApprovalSubstitute.id).where(

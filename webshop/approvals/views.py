@@ -18,7 +18,7 @@ from webshop.orders.queries import paginate
 from webshop.orders.services import AlreadyDecided, OrderError
 from webshop.orders.views import load_visible_order
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
-from webshop.permissions import can_approve, is_approver
+from webshop.permissions import can_approve, can_open_approvals
 
 bp = Blueprint("approvals", __name__, template_folder="templates")
 
@@ -26,7 +26,7 @@ bp = Blueprint("approvals", __name__, template_folder="templates")
 @bp.before_request
 @login_required
 def require_approver():
-    if not is_approver(current_user):
+    if not can_open_approvals(current_user):
         abort(403)
 
 
@@ -146,7 +146,8 @@ def _substitute_form(form: SubstituteForm | None = None) -> SubstituteForm:
     form = form or SubstituteForm(formdata=None)
     people = db.session.scalars(
         select(User).join(RoleAssignment).where(User.organisation_id == current_user.organisation_id,
-                                                RoleAssignment.role == Role.APPROVER, User.id != current_user.id,
+                                                RoleAssignment.role.in_(services.DEPUTY_ROLES),
+                                                User.id != current_user.id,
                                                 User.active.is_(True)).distinct().order_by(User.name))
     form.deputy_id.choices = [SelectChoice(u.id, u.name) for u in people]
     return form

@@ -16,18 +16,20 @@ import os
 import signal
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 
 from webshop import audit
 from webshop.catalogue.models import Supplier
 from webshop.dbtypes import utcnow
 from webshop.delivery.rules import BASE_DELAY, FAIL_AFTER, MAX_ATTEMPTS, PENDING_STATES, DeliveryState, after_failure
+from webshop.delivery.sql import rows_changed
 from webshop.delivery.transports import (
     FolderTransport,
     HttpTransport,
@@ -99,33 +101,28 @@ def claim_due(worker_id: str, *, now: datetime, lease: timedelta, limit: int, co
         due = due.with_for_update(skip_locked=True)
     claimed = []
     for doc_id in list(db.session.scalars(due)):
-        result = db.session.execute(
+        changed = rows_changed(
             update(OrderDocument)
             .where(OrderDocument.id == doc_id, OrderDocument.state.in_(PENDING_STATES),
                    or_(OrderDocument.lease_until.is_(None), OrderDocument.lease_until < now))
-            .values(claimed_by=worker_id, lease_until=now + lease),
-            execution_options={"synchronize_session": False},
-        )
-        if result.rowcount == 1:
+            .values(claimed_by=worker_id, lease_until=now + lease))
+        if changed == 1:
             claimed.append(doc_id)
     _finish(commit)
     return claimed
 
 
-def _mine(doc_id: int, worker_id: str):
+def _mine(doc_id: int, worker_id: str) -> tuple[ColumnElement[bool], ...]:
     return (OrderDocument.id == doc_id, OrderDocument.claimed_by == worker_id,
             OrderDocument.state != DeliveryState.DELIVERED)
 
 
 def _record_success(document: OrderDocument, ref: str, worker_id: str, now: datetime) -> bool:
-    result = db.session.execute(
-        update(OrderDocument).where(*_mine(document.id, worker_id)).values(
-            state=DeliveryState.DELIVERED, delivered_at=now, delivery_ref=ref[:500], delivery_error=None,
-            attempts=OrderDocument.attempts + 1, claimed_by=None, lease_until=None, next_attempt_at=None),
-        execution_options={"synchronize_session": False},
-    )
+    changed = rows_changed(update(OrderDocument).where(*_mine(document.id, worker_id)).values(
+        state=DeliveryState.DELIVERED, delivered_at=now, delivery_ref=ref[:500], delivery_error=None,
+        attempts=OrderDocument.attempts + 1, claimed_by=None, lease_until=None, next_attempt_at=None))
     db.session.refresh(document)
-    if result.rowcount != 1:
+    if changed != 1:
         return False  # our lease ran out and another worker took over: it records the result
     order = db.session.get(Order, document.order_id)
     assert order is not None
@@ -146,14 +143,11 @@ def _record_success(document: OrderDocument, ref: str, worker_id: str, now: date
 def _record_failure(document: OrderDocument, error: str, worker_id: str, now: datetime, base: timedelta) -> None:
     attempts = document.attempts + 1
     state, next_at = after_failure(attempts, now, base=base, max_attempts=MAX_ATTEMPTS)
-    result = db.session.execute(
-        update(OrderDocument).where(*_mine(document.id, worker_id)).values(
-            state=state, attempts=attempts, next_attempt_at=next_at, delivery_error=error[:2000],
-            claimed_by=None, lease_until=None),
-        execution_options={"synchronize_session": False},
-    )
+    changed = rows_changed(update(OrderDocument).where(*_mine(document.id, worker_id)).values(
+        state=state, attempts=attempts, next_attempt_at=next_at, delivery_error=error[:2000],
+        claimed_by=None, lease_until=None))
     db.session.refresh(document)
-    if result.rowcount == 1 and (attempts <= FAIL_AFTER or next_at is None):
+    if changed == 1 and (attempts <= FAIL_AFTER or next_at is None):
         order = db.session.get(Order, document.order_id)
         assert order is not None
         audit.record("delivery_failed", by=None, organisation_id=order.organisation_id, order=order,
@@ -164,9 +158,12 @@ def deliver_claimed(doc_id: int, worker_id: str, *, commit: bool = True, base_de
     """Send one claimed message and record the outcome. The send happens outside any open transaction."""
     document = db.session.get(OrderDocument, doc_id)
     assert document is not None
-    supplier = db.session.get(Supplier, db.session.get(Order, document.order_id).supplier_id)  # type: ignore[union-attr]
-    transport = transport_for(supplier.id)  # type: ignore[union-attr]
-    message = outgoing(document, supplier.endpoint_id if supplier else "")
+    order = db.session.get(Order, document.order_id)
+    assert order is not None
+    supplier = db.session.get(Supplier, order.supplier_id)
+    assert supplier is not None
+    transport = transport_for(supplier.id)
+    message = outgoing(document, supplier.endpoint_id)
     if commit:
         db.session.commit()  # hold no transaction (and no locks) while talking to the network
     try:
@@ -203,10 +200,15 @@ def run_once(worker_id: str, *, lease: timedelta = DEFAULT_LEASE, commit: bool =
     from webshop.supplier import inbound
 
     counts = deliver_due(worker_id=worker_id, lease=lease, commit=commit, limit=batch)
-    for step, attr in ((inbound.send_due_simulated, "simulated"), (inbound.intake_inbox_folder, "processed"),
-                       (inbound.process_received, "processed")):
+    steps: tuple[tuple[Callable[..., int], bool], ...] = (
+        (inbound.send_due_simulated, True), (inbound.intake_inbox_folder, False), (inbound.process_received, False))
+    for step, simulated in steps:
         try:
-            setattr(counts, attr, getattr(counts, attr) + step(commit=commit))
+            done = step(commit=commit)
+            if simulated:
+                counts.simulated += done
+            else:
+                counts.processed += done
         except Exception as exc:
             log.exception("Worker step %s failed", step.__name__)
             if commit:
@@ -228,7 +230,7 @@ def worker_command(worker_id: str | None, interval: float, lease: float | None, 
     """Deliver queued EHF messages with retries and process supplier answers."""
     worker_id = worker_id or default_worker_id()
     lease_td = timedelta(seconds=lease or current_app.config.get("DELIVERY_LEASE_SECONDS", 120))
-    stopping = []
+    stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     click.echo(f"Arbeider {worker_id} startet (intervall {interval} s).")
     while not stopping:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webshop import audit
@@ -52,13 +52,21 @@ def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: st
         raise CartError(
             _("Disse varene kan ikke lenger bestilles: %(names)s. Fjern dem fra handlekurven.", names=names)
         )
+    # Take the cart first: if the same cart is submitted twice at once (two tabs), the
+    # second submit finds its lines gone and stops here with a message, not a second order.
+    taken = db.session.execute(
+        delete(CartLine).where(CartLine.id.in_([line.id for line in lines])),
+        execution_options={"synchronize_session": False},
+    )
+    if taken.rowcount != len(lines):
+        raise CartError(_("Handlekurven er allerede sendt. Se ordrene dine."))
     by_supplier: dict[int, list[CartLine]] = defaultdict(list)
     for line in lines:
         by_supplier[line.supplier_id].append(line)
     orders = [create_order_from_lines(user, unit, group, note=note, buyer_reference=buyer_reference, checked=True)
               for group in by_supplier.values()]
     for line in lines:
-        db.session.delete(line)
+        db.session.expunge(line)
     db.session.flush()
     return orders
 

@@ -9,7 +9,7 @@ import hashlib
 import logging
 import re
 import shutil
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from ehf.findings import has_fatal
 from ehf.order_response import OrderResponse, parse_order_response
 from ehf.validate import validate
 from webshop.dbtypes import utcnow
+from webshop.delivery.sql import rows_changed
 from webshop.extensions import db
 from webshop.orders.models import Order
 from webshop.supplier.models import InboundDocument, SimulatedMessage
@@ -36,16 +37,18 @@ class Quarantine(Exception):
     """The document cannot be applied; the message is the reason shown to people."""
 
 
-def receive(xml: bytes, *, source: str) -> InboundDocument:
-    """Store a document exactly as received. Processing comes later (process_received)."""
+def receive(xml: bytes, *, source: str, sent_by_supplier_id: int | None = None) -> InboundDocument:
+    """Store a document exactly as received. Processing comes later (process_received / process_one).
+    ``sent_by_supplier_id``: the supplier that authenticated the upload; it may only answer its own orders."""
     document = InboundDocument(source=source[:200], sha256=hashlib.sha256(xml).hexdigest(), xml=xml,
-                               state=InboundState.RECEIVED, received_at=utcnow())
+                               state=InboundState.RECEIVED, received_at=utcnow(),
+                               sent_by_supplier_id=sent_by_supplier_id)
     db.session.add(document)
     db.session.flush()
     return document
 
 
-def _issued(day, at: time | None) -> datetime:
+def _issued(day: date, at: time | None) -> datetime:
     return datetime.combine(day, at or time(0), tzinfo=OSLO).astimezone(UTC)
 
 
@@ -53,6 +56,9 @@ def _parse(xml: bytes) -> OrderResponse | DespatchAdvice:
     try:
         return parse_order_response(xml)
     except EhfError as response_error:
+        if "DOCTYPE" in str(response_error):  # XXE, billion laughs, external DTDs: never parsed further
+            raise Quarantine("Dokumentet har en DOCTYPE-deklarasjon og avvises av sikkerhetshensyn "
+                             "(EHF-dokumenter har aldri det).") from None
         if str(response_error).startswith("Not well-formed"):
             raise Quarantine(f"Ikke gyldig XML: {response_error}") from None
         if not str(response_error).startswith("Expected a UBL"):
@@ -104,6 +110,7 @@ def process(document: InboundDocument) -> None:
             findings = validate(document.xml)
         except EhfError as exc:
             raise Quarantine(f"Dokumentet kan ikke kontrolleres: {exc}") from None
+        order_id: str | None
         if isinstance(parsed, OrderResponse):
             document.kind, sender, order_id = "order_response", parsed.seller.endpoint_id, parsed.order_id
         else:
@@ -116,6 +123,9 @@ def process(document: InboundDocument) -> None:
             fatal = "; ".join(str(f) for f in findings if f.flag == "fatal")
             raise Quarantine(f"Dokumentet bryter EHF-reglene: {fatal}"[:2000])
         order = _order_for(order_id, sender)
+        if document.sent_by_supplier_id is not None and document.sent_by_supplier_id != order.supplier_id:
+            raise Quarantine(f"Dokumentet er sendt inn med en annen leverandørs nøkkel enn leverandøren på "
+                             f"ordre {order.number}.")
         document.order_id, document.supplier_id = order.id, order.supplier_id
         if _is_duplicate(document):
             document.state, document.reason = InboundState.DUPLICATE, "Samme dokument er mottatt før; ingen endring."
@@ -144,14 +154,42 @@ def receive_and_process(xml: bytes, *, source: str) -> InboundDocument:
 
 
 def _claim(document_id: int) -> bool:
-    result = db.session.execute(
+    changed = rows_changed(
         update(InboundDocument)
         .where(InboundDocument.id == document_id, InboundDocument.state == InboundState.RECEIVED,
                InboundDocument.processed_at.is_(None))
-        .values(processed_at=utcnow()),
-        execution_options={"synchronize_session": False},
-    )
-    return result.rowcount == 1
+        .values(processed_at=utcnow()))
+    return changed == 1
+
+
+def process_one(document_id: int, *, commit: bool = True) -> InboundDocument | None:
+    """Claim and process one received document; None if someone else took it. With ``commit``, a
+    crash while processing quarantines the document (as an internal error) instead of raising."""
+    try:
+        if not _claim(document_id):
+            if commit:
+                db.session.rollback()
+            return None
+        document = db.session.get(InboundDocument, document_id)
+        assert document is not None
+        db.session.refresh(document)
+        process(document)
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
+        return document
+    except Exception as exc:
+        log.exception("Inbound document %s could not be processed", document_id)
+        if not commit:
+            raise
+        db.session.rollback()
+        db.session.execute(
+            update(InboundDocument).where(InboundDocument.id == document_id).values(
+                state=InboundState.QUARANTINED, processed_at=utcnow(),
+                reason=f"Intern feil under behandling: {type(exc).__name__}: {exc}"[:2000]))
+        db.session.commit()
+        return db.session.get(InboundDocument, document_id)
 
 
 def process_received(*, commit: bool = True, limit: int = 50) -> int:
@@ -160,30 +198,7 @@ def process_received(*, commit: bool = True, limit: int = 50) -> int:
         select(InboundDocument.id).where(InboundDocument.state == InboundState.RECEIVED,
                                          InboundDocument.processed_at.is_(None))
         .order_by(InboundDocument.id).limit(limit)))
-    done = 0
-    for document_id in ids:
-        try:
-            if not _claim(document_id):
-                db.session.rollback() if commit else None
-                continue
-            document = db.session.get(InboundDocument, document_id)
-            assert document is not None
-            db.session.refresh(document)
-            process(document)
-            db.session.commit() if commit else db.session.flush()
-            done += 1
-        except Exception as exc:
-            log.exception("Inbound document %s could not be processed", document_id)
-            if not commit:
-                raise
-            db.session.rollback()
-            db.session.execute(
-                update(InboundDocument).where(InboundDocument.id == document_id).values(
-                    state=InboundState.QUARANTINED, processed_at=utcnow(),
-                    reason=f"Intern feil under behandling: {type(exc).__name__}: {exc}"[:2000]))
-            db.session.commit()
-            done += 1
-    return done
+    return sum(1 for document_id in ids if process_one(document_id, commit=commit) is not None)
 
 
 def send_due_simulated(*, commit: bool = True, limit: int = 50) -> int:
@@ -194,16 +209,22 @@ def send_due_simulated(*, commit: bool = True, limit: int = 50) -> int:
         .order_by(SimulatedMessage.due_at, SimulatedMessage.id).limit(limit)))
     sent = 0
     for message_id in due:
-        result = db.session.execute(
-            update(SimulatedMessage).where(SimulatedMessage.id == message_id, SimulatedMessage.sent_at.is_(None))
-            .values(sent_at=now), execution_options={"synchronize_session": False})
-        if result.rowcount == 1:
+        changed = rows_changed(update(SimulatedMessage).where(
+            SimulatedMessage.id == message_id, SimulatedMessage.sent_at.is_(None)).values(sent_at=now))
+        if changed == 1:
             message = db.session.get(SimulatedMessage, message_id)
             assert message is not None
             receive(message.xml, source=f"simulator:{message.supplier_id}")
             sent += 1
-        db.session.commit() if commit else db.session.flush()
+        _finish(commit)
     return sent
+
+
+def _finish(commit: bool) -> None:
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
 
 
 def inbox_dir() -> Path | None:
@@ -228,7 +249,7 @@ def intake_inbox_folder(*, commit: bool = True) -> int:
             log.exception("Cannot read inbound file %s", path)
             continue
         receive(xml, source=f"folder:{path.name}")
-        db.session.commit() if commit else db.session.flush()
+        _finish(commit)
         done_dir.mkdir(exist_ok=True)
         shutil.move(str(path), done_dir / f"{utcnow():%Y%m%dT%H%M%S%f}-{path.name}")
         taken += 1

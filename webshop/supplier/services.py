@@ -1,9 +1,12 @@
 """Supplier-side use cases: schedule the simulator's answers, apply order responses and
-despatch advices to the per-line status, goods receipt, re-order or cancel missing
-lines, failed deliveries, statistics. Service functions flush; the caller commits."""
+despatch advices to the per-line status and let the order's status follow it
+(sync_order_status), goods receipt, re-order or cancel missing lines, failed deliveries,
+statistics, and the suppliers' inbound keys. Service functions flush; the caller commits."""
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,12 +29,11 @@ from webshop.extensions import db
 from webshop.orders.models import Order, OrderDocument, OrderLine
 from webshop.orders.rules import TRANSITIONS, WITH_SUPPLIER, OrderStatus
 from webshop.orders.services import AlreadyDecided, change_status
-from webshop.orgs.models import Organisation, Role, User
+from webshop.orgs.models import Organisation, User
 from webshop.supplier import rules
 from webshop.supplier.models import InboundDocument, OrderLineStatus, SimulatedMessage, SupplierSettings
 from webshop.supplier.rules import Behaviour, InboundState, LineFacts, LineResponse, LineState
 from webshop.supplier.simulator import SimConfig, simulate
-
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,33 @@ def settings_for(supplier: Supplier) -> SupplierSettings:
         db.session.add(settings)
         db.session.flush()
     return settings
+
+
+INBOUND_TOKEN_PREFIX = "ehfin_"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_inbound_token(settings: SupplierSettings, *, by: User) -> str:
+    """A new bearer token for the supplier's POST /api/v1/ehf/inbound, replacing any earlier one.
+    Only its SHA-256 is stored; the token is returned to be shown once."""
+    token = INBOUND_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    settings.inbound_token_hash, settings.inbound_token_hint = _token_hash(token), token[:10]
+    settings.inbound_token_created_at, settings.updated_by_id = utcnow(), by.id
+    audit.record("inbound_token_created", by=by, organisation_id=by.organisation_id,
+                 comment=f"{settings.supplier.name}: {settings.inbound_token_hint}…")
+    db.session.flush()
+    return token
+
+
+def supplier_for_inbound_token(token: str) -> Supplier | None:
+    """The supplier a valid inbound token belongs to, or None."""
+    if not token.startswith(INBOUND_TOKEN_PREFIX) or len(token) > 200:
+        return None
+    return db.session.scalar(select(Supplier).join(SupplierSettings, SupplierSettings.supplier_id == Supplier.id)
+                             .where(SupplierSettings.inbound_token_hash == _token_hash(token)))
 
 
 def sim_config(settings: SupplierSettings) -> SimConfig:

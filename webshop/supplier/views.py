@@ -17,7 +17,12 @@ from webshop.extensions import db
 from webshop.orders.models import Order, OrderDocument
 from webshop.orders.views import load_visible_order
 from webshop.orgs.models import Role
-from webshop.permissions import can_configure_suppliers, can_follow_suppliers, can_receive_goods
+from webshop.permissions import (
+    can_configure_suppliers,
+    can_follow_suppliers,
+    can_manage_inbound_tokens,
+    can_receive_goods,
+)
 from webshop.supplier import services
 from webshop.supplier.forms import BEHAVIOUR_LABELS, TRANSPORT_LABELS, LineActionForm, ReceiptForm, SettingsForm
 from webshop.supplier.rules import Behaviour, LineState, TransportKind
@@ -39,7 +44,8 @@ def _supplier_in_collaboration(supplier_id: int) -> Supplier:
 
 @bp.app_context_processor
 def supplier_predicates() -> dict:
-    return {"can_configure_suppliers": can_configure_suppliers, "can_follow_suppliers": can_follow_suppliers}
+    return {"can_configure_suppliers": can_configure_suppliers, "can_follow_suppliers": can_follow_suppliers,
+            "can_manage_inbound_tokens": can_manage_inbound_tokens}
 
 
 @bp.app_template_global()
@@ -79,8 +85,22 @@ def edit_settings(supplier_id: int):
         flash(_("Innstillingene for %(name)s er lagret.", name=supplier.name), "success")
         return redirect(url_for("supplier.settings_list"))
     db.session.rollback()
-    return render_template("supplier/settings_edit.html", supplier=supplier, form=form), \
-        400 if request.method == "POST" else 200
+    return render_template("supplier/settings_edit.html", supplier=supplier, form=form, settings=settings,
+                           token_form=LineActionForm(formdata=None)), 400 if request.method == "POST" else 200
+
+
+@bp.post("/leverandorer/<int:supplier_id>/innsendingsnokkel")
+@login_required
+def new_inbound_token(supplier_id: int):
+    if not can_manage_inbound_tokens(current_user):
+        abort(403)
+    supplier = _supplier_in_collaboration(supplier_id)
+    if not LineActionForm().validate():
+        abort(400)
+    token = services.create_inbound_token(services.settings_for(supplier), by=current_user)
+    db.session.commit()
+    return render_template("supplier/token.html", supplier=supplier, token=token,
+                           inbound_url=url_for("supplier_api.ehf_inbound", _external=True))
 
 
 @bp.get("/leveranser/feilet")

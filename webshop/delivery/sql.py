@@ -1,0 +1,16 @@
+"""Compare-and-set updates for the worker's claims and results."""
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Update
+
+from webshop.extensions import db
+
+
+def rows_changed(statement: Update) -> int:
+    """Run an UPDATE without touching objects in the session; return how many rows it changed.
+    The WHERE clause is the guard (state, lease, owner): 1 means we won, 0 that someone else did."""
+    result = cast("CursorResult[Any]", db.session.execute(
+        statement, execution_options={"synchronize_session": False}))
+    return result.rowcount

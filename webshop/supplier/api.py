@@ -1,0 +1,61 @@
+"""`POST /api/v1/ehf/inbound`: real suppliers (or their access point) send an Order Response or
+a Despatch Advice, bare or in a Peppol SBDH envelope, as the raw XML body with
+``Authorization: Bearer <the supplier's inbound token>``.
+
+The document is stored as received (committed before anything else happens, so it is never
+lost) and then processed through the same path as the simulator's and the inbox folder's
+documents (``supplier.inbound``). Answers: 202 accepted (processed, or a harmless duplicate
+or older response), 400 with the reason when the document was quarantined, 401 for a missing
+or wrong token, 413 when the body is over ``INBOUND_MAX_BYTES``. CSRF does not apply here:
+there is no browser session, the bearer token is the credential.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import gettext as _
+
+from webshop.extensions import csrf, db
+from webshop.supplier import inbound, services
+from webshop.supplier.rules import InboundState
+
+bp = Blueprint("supplier_api", __name__)
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024  # an order response for a thousand lines is well under 1 MB
+
+
+def _answer(status: int, **body: object) -> tuple[Response, int]:
+    return jsonify(body), status
+
+
+def _bearer() -> str:
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+@bp.post("/api/v1/ehf/inbound")
+@csrf.exempt
+def ehf_inbound() -> tuple[Response, int]:
+    supplier = services.supplier_for_inbound_token(_bearer())
+    if supplier is None:
+        response, status = _answer(401, error=_("Mangler eller ugyldig nøkkel. Send «Authorization: Bearer "
+                                                "<nøkkel>» med nøkkelen kunden har gitt dere."))
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ehf-inbound"'
+        return response, status
+    limit = int(current_app.config.get("INBOUND_MAX_BYTES", DEFAULT_MAX_BYTES))
+    too_big = _answer(413, error=_("Dokumentet er større enn %(n)s byte.", n=limit))
+    if request.content_length is not None and request.content_length > limit:
+        return too_big
+    body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        return too_big
+    if not body.strip():
+        return _answer(400, error=_("Tom forespørsel: send EHF-dokumentet (XML) som innhold."))
+    document = inbound.receive(body, source=f"http:{supplier.name}", sent_by_supplier_id=supplier.id)
+    db.session.commit()  # stored as received before we try to understand it
+    document_id = document.id
+    processed = inbound.process_one(document_id)
+    if processed is None:  # a worker took it first: it will be processed there
+        return _answer(202, id=document_id, state=InboundState.RECEIVED.value)
+    if processed.state is InboundState.QUARANTINED:
+        return _answer(400, id=document_id, state=processed.state.value, error=processed.reason)
+    return _answer(202, id=document_id, state=processed.state.value, outcome=processed.outcome,
+                   order=processed.order.number if processed.order else None, note=processed.reason)
