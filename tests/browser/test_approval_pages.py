@@ -5,23 +5,15 @@ or critical issue)."""
 from __future__ import annotations
 
 import pytest
-from helpers import PASSWORD
+from browsing import assert_accessible, assert_no_sideways_scroll, log_in, shot
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from test_order_in_browser import assert_accessible, shot
 
 from webshop.approvals.models import ApprovalDecision
 from webshop.orders.models import Order
 
 pytestmark = pytest.mark.browser
 
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
 
 
 def place(login_as, world, quantity: str, free_text: str | None = None) -> None:
@@ -34,9 +26,6 @@ def place(login_as, world, quantity: str, free_text: str | None = None) -> None:
                                                     "estimated_price": "100"}).status_code == 302
     assert c.post("/handlekurv/send", data={"unit_id": world.school.id}).status_code == 302
 
-
-def no_sideways_scroll(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_approval_inbox_review_and_bulk_approve_in_the_browser(live_server, page: Page, world, store, login_as):
@@ -87,11 +76,11 @@ def test_approval_inbox_review_and_bulk_approve_in_the_browser(live_server, page
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto(f"{live_server}/godkjenning")
     expect(page.get_by_role("link", name=free.number)).to_be_visible()
-    assert no_sideways_scroll(page), "the inbox scrolls sideways on a 375 px screen"
+    assert_no_sideways_scroll(page, "inbox at 375 px")
     assert_accessible(page, "approval inbox on a phone")
     shot(page, "approval-inbox-phone")
     page.get_by_role("link", name=free.number).click()
-    assert no_sideways_scroll(page), "the review page scrolls sideways on a 375 px screen"
+    assert_no_sideways_scroll(page, "review page at 375 px")
 
 
 def test_coordinator_policy_and_unit_pages_in_the_browser(live_server, page: Page, world, store, login_as):
@@ -116,5 +105,5 @@ def test_coordinator_policy_and_unit_pages_in_the_browser(live_server, page: Pag
     shot(page, "approval-unit")
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto(f"{live_server}/admin/enheter/{world.school.id}")
-    assert no_sideways_scroll(page), "the unit page scrolls sideways on a 375 px screen"
+    assert_no_sideways_scroll(page, "unit page at 375 px")
     assert_accessible(page, "unit page on a phone")

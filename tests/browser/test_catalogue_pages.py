@@ -4,7 +4,7 @@ and an item's curation page. Every page passes an axe-core scan (no serious or c
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browsing import assert_accessible, log_in
 from helpers import PASSWORD
 from playwright.sync_api import Page, expect
 
@@ -12,21 +12,8 @@ from webshop.catalogue.models import SynonymGroup
 from webshop.orgs.models import Role, RoleAssignment, User
 
 pytestmark = pytest.mark.browser
-AXE = Axe()
 
 
-def assert_accessible(page: Page, name: str) -> None:
-    results = AXE.run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert bad == [], f"{name}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in bad)
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
 
 
 def test_orderer_and_central_buyer_catalogue_pages(live_server, page: Page, world, store):

@@ -2,38 +2,18 @@
 the approver approves; every page passes an axe-core scan (no serious or critical issue)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from helpers import PASSWORD, outbox_files
+from browsing import assert_accessible, assert_no_sideways_scroll, log_in, shot
+from helpers import outbox_files
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from webshop.orders.models import Order
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-AXE = Axe()
 
 
-def assert_accessible(page: Page, name: str) -> None:
-    results = AXE.run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert bad == [], f"{name}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in bad)
 
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("heading", name="Søk i katalogen")).to_be_visible()
 
 
 def test_place_and_approve_an_order_in_the_browser(live_server, page: Page, world, store, app):
@@ -100,7 +80,6 @@ def test_phone_sized_screen_keeps_the_cart_usable(live_server, browser, world):
     button.focus()
     page.keyboard.press("Enter")  # keyboard only
     expect(page.get_by_text("er lagt i handlekurven")).to_be_visible()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375 + 1, f"page scrolls sideways on a phone ({width}px)"
+    assert_no_sideways_scroll(page, "search at 375 px")
     assert_accessible(page, "phone search")
     context.close()

@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browsing import assert_accessible, assert_no_sideways_scroll, log_in
 from helpers import PASSWORD
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -23,26 +23,9 @@ from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Role, RoleAssignment, User
 
 pytestmark = pytest.mark.browser
-AXE = Axe()
 
 
-def assert_accessible(page: Page, name: str) -> None:
-    results = AXE.run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert bad == [], f"{name}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in bad)
 
-
-def assert_no_sideways_scroll(page: Page, name: str) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert widths[0] <= widths[1], f"{name}: page is {widths[0]} px wide in a {widths[1]} px viewport"
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
 
 
 def person(store, world, email: str, name: str, role: Role) -> User:
