@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from webshop.cart.services import CartError
@@ -114,7 +115,7 @@ def _own_order(order_id: int) -> Order:
 
 def _report(added: int, missing: list[str]) -> None:
     if added:
-        flash(_("%(n)d varer lagt i handlekurven.", n=added), "success")
+        flash(ngettext("%(num)d vare lagt i handlekurven.", "%(num)d varer lagt i handlekurven.", added), "success")
     if missing:
         flash(_("Ikke lenger i katalogen: %(names)s. Se «Mine varer» for erstatninger.", names=", ".join(missing)),
               "warning")

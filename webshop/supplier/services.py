@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -454,7 +455,8 @@ def supplier_statistics(collaboration_id: int,
     return [(s, rules.supplier_stats(outcomes.get(s.id, []), now)) for s in collaboration_suppliers(collaboration_id)]
 
 
-DAY_NAMES = {"Mon": "man", "Tue": "tir", "Wed": "ons", "Thu": "tor", "Fri": "fre", "Sat": "lør", "Sun": "søn"}
+DAY_NAMES = {"Mon": _l("man"), "Tue": _l("tir"), "Wed": _l("ons"), "Thu": _l("tor"), "Fri": _l("fre"),
+             "Sat": _l("lør"), "Sun": _l("søn")}
 
 
 def cart_supplier_notes(lines: list[Any]) -> list[tuple[str, str]]:
@@ -470,11 +472,12 @@ def cart_supplier_notes(lines: list[Any]) -> list[tuple[str, str]]:
         supplier = suppliers[supplier_id]
         short = rules.min_order_shortfall(total, supplier.min_order_value or Decimal(0))
         if short is not None:
+            minimum = format(supplier.min_order_value, ".2f")
             notes.append(("warning", _("%(name)s har minste ordreverdi %(min)s kr. Det mangler %(short)s kr – "
                                        "legg til mer eller vent med å bestille.", name=supplier.name,
-                                       min=f"{supplier.min_order_value:.2f}", short=f"{short:.2f}")))
+                                       min=minimum, short=format(short, ".2f"))))
         if supplier.delivery_days:
-            days = ", ".join(DAY_NAMES.get(d.strip(), d.strip()) for d in supplier.delivery_days.split(","))
+            days = ", ".join(str(DAY_NAMES.get(d.strip(), d.strip())) for d in supplier.delivery_days.split(","))
             notes.append(("info", _("%(name)s leverer disse dagene: %(days)s.", name=supplier.name, days=days)))
     return notes
 
