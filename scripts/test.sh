@@ -8,6 +8,11 @@ PYTEST=".venv/bin/python -m pytest"
 DB_FREE=(--ignore=tests/unit --ignore=tests/ehf)
 PG_URL="${TEST_DATABASE_URL:-}"
 
+echo "== Lint: ruff, and the import contracts (ehf/ stays a standalone library) =="
+.venv/bin/ruff check webshop ehf seed tests bench && .venv/bin/lint-imports --no-cache
+lint_rc=$?
+(( lint_rc == 0 )) && echo "lint ok"
+
 echo "== Test suite on SQLite =="
 env -u TEST_DATABASE_URL $PYTEST "$@"
 sqlite_rc=$?
@@ -22,7 +27,7 @@ else
     pg_rc=0
 fi
 
-if (( sqlite_rc != 0 || pg_rc != 0 )); then
-    echo "FAILED: SQLite exit $sqlite_rc, PostgreSQL exit $pg_rc"
+if (( lint_rc != 0 || sqlite_rc != 0 || pg_rc != 0 )); then
+    echo "FAILED: lint exit $lint_rc, SQLite exit $sqlite_rc, PostgreSQL exit $pg_rc"
     exit 1
 fi

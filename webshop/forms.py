@@ -7,7 +7,6 @@ from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange
 
 
-
 def quantity_field(label: str = _l("Antall"), max_quantity: int = 10_000) -> DecimalField:
     return DecimalField(
         label,

@@ -11,26 +11,33 @@ from webshop.approvals.models import (  # noqa: F401  (approval policy and route
     PersonLimit,
     UnitBudget,
 )
+from webshop.auth.tokens import ApiToken  # noqa: F401  (issue 5: API tokens)
 from webshop.cart.models import CartLine
-from webshop.catalogue.models import (
+from webshop.catalogue.models import (  # noqa: F401  (issue 5: curation, favourites, templates, search log)
     Agreement,
     Catalogue,
     CatalogueItem,
     CatalogueStatus,
+    Favourite,
+    ItemCuration,
     ItemNumber,
+    ItemRequest,
+    OrderTemplate,
+    OrderTemplateLine,
+    SearchLog,
     Supplier,
+    SynonymGroup,
     agreement_members,
 )
-from webshop.auth.tokens import ApiToken  # noqa: F401  (issue 5: API tokens)
-from webshop.catalogue.models import (  # noqa: F401  (issue 5: curation, favourites, templates, search log)
-    Favourite, ItemCuration, ItemRequest, OrderTemplate, OrderTemplateLine, SearchLog, SynonymGroup,
-)
 from webshop.orders.models import AuditEvent, Order, OrderDocument, OrderLine
-from webshop.supplier.models import (  # noqa: F401  (issue 6: supplier side)
-    InboundDocument, OrderLineStatus, SimulatedMessage, SupplierSettings,
-)
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, Unit, UnitKind, User
+from webshop.supplier.models import (  # noqa: F401  (issue 6: supplier side)
+    InboundDocument,
+    OrderLineStatus,
+    SimulatedMessage,
+    SupplierSettings,
+)
 
 __all__ = [
     "Agreement", "ApprovalDecision", "AuditEvent", "CartLine", "Catalogue", "CatalogueItem", "CatalogueStatus",

@@ -25,7 +25,9 @@ def check_quantity(quantity: Decimal) -> Decimal:
     if not quantity.is_finite() or quantity <= 0:
         raise CartError(_("Antallet må være større enn null."))
     if quantity > limit:
-        raise CartError(_("Antallet kan ikke være over %(limit)s. Kontakt leverandøren for større kvanta.", limit=limit))
+        raise CartError(
+            _("Antallet kan ikke være over %(limit)s. Kontakt leverandøren for større kvanta.", limit=limit)
+        )
     if quantity != quantity.quantize(Decimal("0.001")):
         raise CartError(_("Antallet kan ha høyst tre desimaler."))
     return quantity
