@@ -25,7 +25,11 @@ class Config:
     # Largest quantity one order line may carry; anything above is almost certainly a typo.
     MAX_LINE_QUANTITY = 10_000
     SEARCH_PAGE_SIZE = 25
-    DEMO_DATA = os.environ.get("WEBSHOP_DEMO") == "1"
+    # Shared by every app process (one folder on shared storage when several machines serve the app).
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or None
+    # Where suppliers or an access point drop inbound EHF documents (folder transport).
+    INBOX_DIR = os.environ.get("INBOX_DIR") or None
+    INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES") or 2 * 1024 * 1024)
     # Outgoing e-mail (approval reminders). No MAIL_SERVER: reminders are in-app only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
