@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, redirect, render_template, session, url_for
+from flask import Flask, current_app, has_request_context, redirect, render_template, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -14,7 +14,7 @@ from webshop.extensions import babel, csrf, db, login_manager, migrate
 
 def select_locale() -> str:
     chosen = session.get("locale") if has_request_context() else None
-    if chosen in ("nb", "en"):
+    if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return "nb"  # bokmål is the default whatever the browser says; English is opt-in
 

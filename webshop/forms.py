@@ -6,8 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange
 
+from webshop.config import Config
 
-def quantity_field(label: str = _l("Antall"), max_quantity: int = 10_000) -> DecimalField:
+
+def quantity_field(label: str = _l("Antall"), max_quantity: int = Config.MAX_LINE_QUANTITY) -> DecimalField:
     return DecimalField(
         label,
         places=None,

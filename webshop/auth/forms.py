@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Length
 
+from webshop.config import Config
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-postadresse"), validators=[DataRequired(_l("Skriv inn e-postadressen din.")),
@@ -12,4 +14,4 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = HiddenField(validators=[AnyOf(["nb", "en"])])
+    locale = HiddenField(validators=[AnyOf(list(Config.LANGUAGES))])
