@@ -27,6 +27,8 @@ def assert_accessible(page: Page, name: str) -> None:
 
 
 def assert_no_sideways_scroll(page: Page, name: str) -> None:
+    # Measure the page a click led to once it has loaded with its stylesheets, not mid-navigation.
+    page.wait_for_load_state("load")
     widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], f"{name}: page is {widths[0]} px wide in a {widths[1]} px viewport"
 

@@ -80,6 +80,7 @@ def test_approval_inbox_review_and_bulk_approve_in_the_browser(live_server, page
     assert_accessible(page, "approval inbox on a phone")
     shot(page, "approval-inbox-phone")
     page.get_by_role("link", name=free.number).click()
+    page.wait_for_url(f"**/godkjenning/{free.id}")
     assert_no_sideways_scroll(page, "review page at 375 px")
 
 
