@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app webshop
 STAMP := $(VENV)/.installed
+INSTANCE ?= $(or $(WEBSHOP_INSTANCE_DIR),instance)
 
-.PHONY: run test install migrate seed translations lint clean
+.PHONY: run test install migrate seed translations lint clean secret-key
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,7 +27,14 @@ translations: $(STAMP)
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o webshop/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -i webshop/translations/messages.pot -d webshop/translations
 
-migrate: install
+## A random SECRET_KEY for this checkout, created once in instance/ (git-ignored; never committed).
+## Production sets SECRET_KEY in the environment instead; the app refuses to start without one.
+secret-key: $(INSTANCE)/secret_key
+$(INSTANCE)/secret_key:
+	mkdir -p $(INSTANCE)
+	umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32))' > $@.tmp && mv $@.tmp $@
+
+migrate: install secret-key
 	$(FLASK) db upgrade heads
 
 seed: migrate

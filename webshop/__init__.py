@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from webshop import sqlite as _sqlite  # noqa: F401  (registers the SQLite pragmas)
 from webshop.config import INSTANCE_DIR, Config
 from webshop.extensions import babel, csrf, db, login_manager, migrate
+from webshop.security import load_secret_key
 
 
 def select_locale() -> str:
@@ -25,6 +26,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     app.config.update(overrides)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _sqlite.engine_options(app.config)  # file SQLite: no pool
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_secret_key(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
