@@ -10,7 +10,8 @@ from flask_wtf.csrf import CSRFError
 from webshop import sqlite as _sqlite  # noqa: F401  (registers the SQLite pragmas)
 from webshop.config import INSTANCE_DIR, Config
 from webshop.extensions import babel, csrf, db, login_manager, migrate
-from webshop.security import load_secret_key
+from webshop.logs import init_logging
+from webshop import security
 
 
 def select_locale() -> str:
@@ -24,9 +25,10 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config)
     app.config.update(overrides)
+    init_logging(app)  # first, so every later hook and log line sees the request id
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _sqlite.engine_options(app.config)  # file SQLite: no pool
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    load_secret_key(app)
+    security.init_app(app)  # secret key, URL integer bounds, upload limit, headers: before the blueprints
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
