@@ -95,3 +95,14 @@ def test_resolving_refuses_a_name_that_points_at_the_machine_itself():
 def test_a_name_that_does_not_resolve_is_refused():
     with pytest.raises(EndpointRefused, match="finnes ikke|slå opp"):
         resolve_checked("ingen-slik-vert.invalid", 443, allow_loopback=False)
+
+
+def test_the_loopback_flag_defaults_to_off_outside_debug_and_testing():
+    from webshop.supplier.endpoints import loopback_allowed
+
+    assert loopback_allowed({}) is False
+    assert loopback_allowed({"ALLOW_HTTP_LOOPBACK_ENDPOINTS": None, "TESTING": False}) is False
+    assert loopback_allowed({"TESTING": True}) is True
+    assert loopback_allowed({}, debug=True) is True
+    assert loopback_allowed({"TESTING": True, "ALLOW_HTTP_LOOPBACK_ENDPOINTS": False}) is False
+    assert loopback_allowed({"ALLOW_HTTP_LOOPBACK_ENDPOINTS": True}) is True

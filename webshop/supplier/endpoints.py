@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,8 +28,34 @@ NAT64 = ipaddress.ip_network("64:ff9b::/96")
 NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.IGNORECASE)
 
 
+def loopback_allowed(config: Mapping[str, Any], *, debug: bool = False) -> bool:
+    """``ALLOW_HTTP_LOOPBACK_ENDPOINTS`` when set; otherwise on only in debug and testing."""
+    flag = config.get("ALLOW_HTTP_LOOPBACK_ENDPOINTS")
+    return bool(config.get("TESTING") or debug) if flag is None else bool(flag)
+
+
+MESSAGES: dict[str, str] = {
+    "scheme": "Adressen må bruke https://, ikke http://.",
+    "no_host": "Adressen må begynne med https:// og ha et vertsnavn.",
+    "credentials": "Adressen kan ikke inneholde brukernavn eller passord.",
+    "port": "Adressen har et ugyldig portnummer.",
+    "loopback": "{subject} er maskinen selv (loopback) og kan ikke motta ordrer.",
+    "link_local": "{subject} er en lenkelokal adresse (som 169.254.169.254) og kan ikke brukes.",
+    "unspecified": "{subject} er en uspesifisert adresse og kan ikke brukes.",
+    "multicast": "{subject} er en multicast-adresse og kan ikke brukes.",
+    "private": "{subject} er en adresse i et privat nett og kan ikke brukes.",
+    "not_global": "{subject} er ikke en offentlig adresse og kan ikke brukes.",
+    "unresolvable": "Kunne ikke slå opp {subject}: navnet finnes ikke eller svarer ikke.",
+}
+
+
 class EndpointRefused(ValueError):
-    """The address may not be used as a supplier endpoint; the message says why."""
+    """The address may not be used as a supplier endpoint. ``code`` (a key of MESSAGES) and
+    ``subject`` (the host or address) let a form say it in the user's language."""
+
+    def __init__(self, code: str, subject: str = "") -> None:
+        super().__init__(MESSAGES[code].format(subject=subject))
+        self.code, self.subject = code, subject
 
 
 def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
@@ -47,24 +73,23 @@ def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
     return None
 
 
-def address_refusal(ip: IPAddress, *, allow_loopback: bool) -> str | None:
-    """Why ``ip`` may not receive orders, or None when it may."""
+def refusal_code(ip: IPAddress, *, allow_loopback: bool) -> str | None:
+    """Why ``ip`` may not receive orders (a key of MESSAGES), or None when it may."""
     inner = _embedded_ipv4(ip)
     if inner is not None:
-        return address_refusal(inner, allow_loopback=allow_loopback)
-    if ip.is_loopback:
-        return None if allow_loopback else f"{ip} er maskinen selv (loopback) og kan ikke motta ordrer."
-    if ip.is_link_local:
-        return f"{ip} er en lenkelokal adresse (som 169.254.169.254) og kan ikke brukes."
-    if ip.is_unspecified:
-        return f"{ip} er en uspesifisert adresse og kan ikke brukes."
-    if ip.is_multicast:
-        return f"{ip} er en multicast-adresse og kan ikke brukes."
-    if ip.is_private:
-        return f"{ip} er en adresse i et privat nett og kan ikke brukes."
-    if not ip.is_global:
-        return f"{ip} er ikke en offentlig adresse og kan ikke brukes."
-    return None
+        return refusal_code(inner, allow_loopback=allow_loopback)
+    if ip.is_loopback:  # loopback also counts as private: decide it first
+        return None if allow_loopback else "loopback"
+    checks = (("link_local", ip.is_link_local),
+              ("unspecified", ip.is_unspecified), ("multicast", ip.is_multicast), ("private", ip.is_private),
+              ("not_global", not ip.is_global))
+    return next((code for code, refused in checks if refused), None)
+
+
+def address_refusal(ip: IPAddress, *, allow_loopback: bool) -> str | None:
+    """Why ``ip`` may not receive orders, in words, or None when it may."""
+    code = refusal_code(ip, allow_loopback=allow_loopback)
+    return None if code is None else str(EndpointRefused(code, str(ip)))
 
 
 def _literal_address(host: str) -> IPAddress | None:
@@ -90,27 +115,25 @@ def check_endpoint_url(url: str, *, allow_http_loopback: bool) -> None:
     """Raise EndpointRefused unless ``url`` is an https URL to a public host (or, with the
     development flag, an http or https URL to loopback). Names are not resolved here."""
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise EndpointRefused("Adressen må begynne med https:// og ha et vertsnavn.")
     host = parts.hostname or ""
-    if not host:
-        raise EndpointRefused("Adressen mangler vertsnavn.")
+    if parts.scheme not in ("http", "https") or not host:
+        raise EndpointRefused("no_host")
     if parts.username is not None or parts.password is not None:
-        raise EndpointRefused("Adressen kan ikke inneholde brukernavn eller passord.")
+        raise EndpointRefused("credentials")
     try:
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
-        raise EndpointRefused("Adressen har et ugyldig portnummer.") from None
+        raise EndpointRefused("port") from None
     address = _literal_address(host)
     loopback = _is_localhost_name(host) or (address is not None and address.is_loopback)
     if _is_localhost_name(host) and not allow_http_loopback:
-        raise EndpointRefused(f"{host} er maskinen selv (loopback) og kan ikke motta ordrer.")
+        raise EndpointRefused("loopback", host)
     if address is not None:
-        refusal = address_refusal(address, allow_loopback=allow_http_loopback)
-        if refusal:
-            raise EndpointRefused(refusal)
+        code = refusal_code(address, allow_loopback=allow_http_loopback)
+        if code:
+            raise EndpointRefused(code, str(address))
     if parts.scheme != "https" and not (allow_http_loopback and loopback):
-        raise EndpointRefused("Adressen må bruke https://, ikke http://.")
+        raise EndpointRefused("scheme")
 
 
 def resolve_checked(host: str, port: int, *, allow_loopback: bool,
@@ -119,12 +142,13 @@ def resolve_checked(host: str, port: int, *, allow_loopback: bool,
     resolve or if any of its addresses is not allowed (a name pointing partly inside is out)."""
     try:
         found = resolver(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise EndpointRefused(f"Kunne ikke slå opp {host}: navnet finnes ikke eller svarer ikke ({exc}).") from None
+    except (OSError, UnicodeError):
+        raise EndpointRefused("unresolvable", host) from None
     if not found:
-        raise EndpointRefused(f"Kunne ikke slå opp {host}: navnet finnes ikke.")
+        raise EndpointRefused("unresolvable", host)
     for info in found:
-        refusal = address_refusal(ipaddress.ip_address(str(info[4][0]).split("%")[0]), allow_loopback=allow_loopback)
-        if refusal:
-            raise EndpointRefused(refusal)
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        code = refusal_code(address, allow_loopback=allow_loopback)
+        if code:
+            raise EndpointRefused(code, str(address))
     return found
