@@ -1,37 +1,32 @@
-"""Predicates on models used by views (abort) and templates (show/hide) alike."""
+"""Predicates on models used by views (abort) and templates (show/hide) alike.
+
+A predicate about one order has a twin query for the pages that list orders, and
+the two must agree (``tests/integration/test_access_twins.py`` checks every demo
+user against every demo order):
+
+- ``can_view_order(user, order)`` / ``visible_orders(user)``: the order page / the order list;
+- ``can_approve(user, order)`` / ``approvable_orders(user)``: the decision / the approval
+  inbox (they live in ``webshop.approvals.access``, beside the approval rule).
+"""
 from __future__ import annotations
 
-from webshop.approvals.rules import Actor, PendingOrder, approval_refusal
-from webshop.approvals.rules import Refusal as Refusal
+from sqlalchemy import Select, exists, or_, select
+
+from webshop.approvals.access import Refusal as Refusal
+from webshop.approvals.access import approvable_orders as approvable_orders
+from webshop.approvals.access import approval_refused as approval_refused
+from webshop.approvals.access import can_approve as can_approve
+from webshop.approvals.models import ApprovalStep, ApprovalStepApprover
+from webshop.approvals.queries import has_approval_work
 from webshop.orders.models import Order
-from webshop.orders.rules import WITH_SUPPLIER, OrderStatus
+from webshop.orders.rules import WITH_SUPPLIER
 from webshop.orgs.models import Role, User
 
 
-def actor_of(user: User) -> Actor:
-    return Actor(user.id, user.organisation_id, frozenset(user.unit_ids(Role.APPROVER)))
-
-
-def pending_of(order: Order) -> PendingOrder:
-    from webshop.approvals.queries import step_state  # the route snapshot and today's substitutes
-
-    approvers, earlier = step_state(order)
-    return PendingOrder(
-        order.orderer_id, order.organisation_id, order.unit_id, order.status == OrderStatus.PENDING_APPROVAL,
-        approvers, earlier,
-    )
-
-
-def approval_refused(user: User, order: Order) -> Refusal | None:
-    return approval_refusal(actor_of(user), pending_of(order))
-
-
-def can_approve(user: User, order: Order) -> bool:
-    return approval_refused(user, order) is None
-
-
 def can_view_order(user: User, order: Order) -> bool:
-    """Same organisation, and the orderer, someone responsible for the unit, or the coordinator."""
+    """Same organisation, and the orderer, someone responsible for the unit, the coordinator,
+    anyone on the order's approval route (a named director, an escalation), or whoever may
+    decide it today (a deputy). Twin of ``visible_orders``."""
     if user.organisation_id != order.organisation_id:
         return False
     if order.orderer_id == user.id or user.has_role(Role.COORDINATOR):
@@ -39,8 +34,20 @@ def can_view_order(user: User, order: Order) -> bool:
     unit_roles = user.unit_ids(Role.APPROVER) | user.unit_ids(Role.UNIT_MANAGER)
     if order.unit_id in unit_roles:
         return True
-    # People on the order's approval route (a named director, an escalation) and today's deputies.
     return any(user.id in step.approver_ids for step in order.approval_steps) or can_approve(user, order)
+
+
+def visible_orders(user: User) -> Select[tuple[Order]]:
+    """The orders ``can_view_order`` lets ``user`` open, as one query (the order list)."""
+    query = select(Order).where(Order.organisation_id == user.organisation_id)
+    if user.has_role(Role.COORDINATOR):
+        return query
+    on_route = exists().where(ApprovalStep.order_id == Order.id, ApprovalStepApprover.step_id == ApprovalStep.id,
+                              ApprovalStepApprover.user_id == user.id)
+    units = user.unit_ids(Role.APPROVER) | user.unit_ids(Role.UNIT_MANAGER)
+    decidable = Order.id.in_(approvable_orders(user).with_only_columns(Order.id).order_by(None))
+    return query.where(or_(Order.orderer_id == user.id, Order.unit_id.in_(units),
+                           on_route, decidable))
 
 
 def can_order(user: User) -> bool:
@@ -53,11 +60,7 @@ def is_approver(user: User) -> bool:
 
 def can_open_approvals(user: User) -> bool:
     """The approval inbox: approvers, and anyone who is a deputy today or has a pending step assigned."""
-    if is_approver(user):
-        return True
-    from webshop.approvals.queries import has_approval_work
-
-    return has_approval_work(user)
+    return is_approver(user) or has_approval_work(user)
 
 
 def can_administer(user: User) -> bool:
@@ -81,9 +84,24 @@ def can_curate_catalogue(user: User) -> bool:
     return user.has_role(Role.CENTRAL_BUYER)
 
 
+def can_view_suppliers(user: User) -> bool:
+    """See the collaboration's suppliers and their settings (read-only): central buyer, coordinator, trainer."""
+    return any(user.has_role(r) for r in (Role.CENTRAL_BUYER, Role.COORDINATOR, Role.TRAINER))
+
+
 def can_configure_suppliers(user: User) -> bool:
-    """Set a supplier's transport and simulator behaviour (training, demos): trainer, coordinator, central buyer."""
-    return any(user.has_role(r) for r in (Role.TRAINER, Role.COORDINATOR, Role.CENTRAL_BUYER))
+    """Suppliers belong to the collaboration: only the central buyer sets transport and endpoint."""
+    return user.has_role(Role.CENTRAL_BUYER)
+
+
+def can_change_simulation(user: User) -> bool:
+    """The simulator's behaviour (training, demos): the trainer and the central buyer. Never transport or keys."""
+    return user.has_role(Role.TRAINER) or user.has_role(Role.CENTRAL_BUYER)
+
+
+def can_handle_failed_deliveries(user: User) -> bool:
+    """The municipality's failed EHF deliveries, and sending them again: the coordinator."""
+    return user.has_role(Role.COORDINATOR)
 
 
 def can_follow_suppliers(user: User) -> bool:
@@ -92,8 +110,8 @@ def can_follow_suppliers(user: User) -> bool:
 
 
 def can_manage_inbound_tokens(user: User) -> bool:
-    """Make the key a real supplier sends its answers with: coordinator or central buyer (not the trainer)."""
-    return user.has_role(Role.CENTRAL_BUYER) or user.has_role(Role.COORDINATOR)
+    """Make (or replace) the key a real supplier sends its answers with: the central buyer only."""
+    return user.has_role(Role.CENTRAL_BUYER)
 
 
 def can_receive_goods(user: User, order: Order) -> bool:

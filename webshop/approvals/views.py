@@ -3,31 +3,28 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from webshop.approvals import services
+from webshop.approvals.access import approvable_orders, can_approve
 from webshop.approvals.forms import BulkApproveForm, DecisionForm, InboxFilterForm, SubstituteForm
 from webshop.approvals.models import ApprovalSubstitute, Notification
-from webshop.approvals.queries import current_step, inbox_query, month_spend
+from webshop.approvals.queries import current_step, month_spend
 from webshop.dbtypes import utcnow
 from webshop.extensions import db
+from webshop.orders.errors import OrderError
 from webshop.orders.models import OrderLine
 from webshop.orders.queries import paginate
-from webshop.orders.services import AlreadyDecided, OrderError
 from webshop.orders.views import load_visible_order
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
-from webshop.permissions import can_approve, can_open_approvals
+from webshop.params import int_list, page_arg
+from webshop.permissions import can_open_approvals
+from webshop.views_support import guard, transaction
 
 bp = Blueprint("approvals", __name__, template_folder="templates")
-
-
-@bp.before_request
-@login_required
-def require_approver():
-    if not can_open_approvals(current_user):
-        abort(403)
+guard(bp, can_open_approvals)
 
 
 def _filter_form() -> InboxFilterForm:
@@ -42,10 +39,10 @@ def _filter_form() -> InboxFilterForm:
 def inbox():
     form = _filter_form()
     valid = form.validate() if request.args else True
-    page = request.args.get("side", 1, type=int)
-    query = inbox_query(current_user, unit_id=form.enhet.data if valid else None,
-                        catalogue_only=valid and form.type.data == "katalog",
-                        min_total=form.fra_belop.data if valid else None)
+    page = page_arg()
+    query = approvable_orders(current_user, unit_id=form.enhet.data if valid else None,
+                              catalogue_only=valid and form.type.data == "katalog",
+                              min_total=form.fra_belop.data if valid else None)
     results = paginate(query, max(page, 1))
     free_text_ids = set(db.session.scalars(select(OrderLine.order_id).where(
         OrderLine.order_id.in_([o.id for o in results.items]), OrderLine.is_free_text.is_(True))))
@@ -71,34 +68,27 @@ def decide(order_id: int):
     form = DecisionForm()
     if not form.validate():
         abort(400)
-    comment = form.comment.data or ""
-    try:
-        if form.reject.data:
-            services.reject_order(order, by=current_user, comment=comment)
-            message = _("Ordre %(number)s er avvist.", number=order.number)
-        elif form.return_order.data:
-            services.return_order(order, by=current_user, comment=comment)
-            message = _("Ordre %(number)s er sendt tilbake til bestilleren for endring.", number=order.number)
-        else:
-            document = services.approve_order(order, by=current_user, comment=comment)
-            if document is None:
-                message = _("Ordre %(number)s er godkjent på ditt trinn og går videre til neste godkjenner.",
-                            number=order.number)
-            else:
-                message = _("Ordre %(number)s er godkjent og sendes til %(supplier)s.", number=order.number,
-                            supplier=order.supplier.name)
-        db.session.commit()
-    except AlreadyDecided as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-        return redirect(url_for("approvals.review", order_id=order_id)), 303
-    except OrderError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(url_for("approvals.review", order_id=order_id)), 303
+    with transaction(redirect_to=url_for("approvals.review", order_id=order_id), code=303):
+        message = _decide(order, form)
     # Approval only queues the EHF message (the outbox row, same transaction); the delivery worker sends it.
     flash(message, "success")
     return redirect(url_for("approvals.inbox"))
+
+
+def _decide(order, form: DecisionForm) -> str:
+    """Apply the button the approver pressed; return what to tell them."""
+    comment = form.comment.data or ""
+    if form.reject.data:
+        services.reject_order(order, by=current_user, comment=comment)
+        return _("Ordre %(number)s er avvist.", number=order.number)
+    if form.return_order.data:
+        services.return_order(order, by=current_user, comment=comment)
+        return _("Ordre %(number)s er sendt tilbake til bestilleren for endring.", number=order.number)
+    if services.approve_order(order, by=current_user, comment=comment) is None:
+        return _("Ordre %(number)s er godkjent på ditt trinn og går videre til neste godkjenner.",
+                 number=order.number)
+    return _("Ordre %(number)s er godkjent og sendes til %(supplier)s.", number=order.number,
+             supplier=order.supplier.name)
 
 
 @bp.post("/godkjenning/flere")
@@ -106,7 +96,7 @@ def bulk_approve():
     """Approve several catalogue-only orders at once; each is its own transaction."""
     if not BulkApproveForm().validate():
         abort(400)
-    ids = [int(x) for x in request.form.getlist("order_id") if x.isdigit()]
+    ids = int_list(request.form.getlist("order_id"))
     if not ids:
         flash(_("Velg minst én ordre."), "danger")
         return redirect(url_for("approvals.inbox"))
@@ -117,10 +107,9 @@ def bulk_approve():
             problems.append(_("%(number)s har fritekstlinjer og må åpnes enkeltvis.", number=order.number))
             continue
         try:
-            services.approve_order(order, by=current_user)
-            db.session.commit()
+            with transaction():  # one transaction per order: a refusal leaves the others approved
+                services.approve_order(order, by=current_user)
         except OrderError as exc:
-            db.session.rollback()
             problems.append(f"{order.number}: {exc}")
             continue
         done.append(order.number)
@@ -135,10 +124,10 @@ def bulk_approve():
 def notifications_read():
     if not BulkApproveForm().validate():
         abort(400)
-    for note in db.session.scalars(select(Notification).where(Notification.user_id == current_user.id,
-                                                              Notification.read_at.is_(None))):
-        note.read_at = utcnow()
-    db.session.commit()
+    with transaction():
+        for note in db.session.scalars(select(Notification).where(Notification.user_id == current_user.id,
+                                                                  Notification.read_at.is_(None))):
+            note.read_at = utcnow()
     return redirect(url_for("approvals.inbox"))
 
 
@@ -172,13 +161,9 @@ def add_substitute():
     form = _substitute_form(SubstituteForm())
     if not form.validate():
         return _render_substitutes(form, status=400)
-    try:
+    with transaction(render=lambda exc: _render_substitutes(form, [str(exc)], 400)):
         services.add_substitute(current_user, deputy_id=form.deputy_id.data, starts_on=form.starts_on.data,
                                 ends_on=form.ends_on.data)
-    except services.SubstituteError as exc:
-        db.session.rollback()
-        return _render_substitutes(form, [str(exc)], 400)
-    db.session.commit()
     flash(_("Stedfortreder er lagt inn. Ordrer som venter på deg i perioden går til stedfortrederen."), "success")
     return redirect(url_for("approvals.substitutes"))
 
@@ -187,11 +172,7 @@ def add_substitute():
 def remove_substitute(substitute_id: int):
     if not BulkApproveForm().validate():
         abort(400)
-    try:
+    with transaction(render=lambda exc: abort(404)):
         services.remove_substitute(current_user, substitute_id)
-    except services.SubstituteError:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
     flash(_("Stedfortreder er fjernet. Ordrene går tilbake til deg."), "success")
     return redirect(url_for("approvals.substitutes"))

@@ -1,15 +1,16 @@
 """Order list, order page with status timeline, and the EHF download."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from webshop.approvals.forms import DecisionForm
 from webshop.extensions import db
 from webshop.orders.models import Order, OrderDocument
-from webshop.orders.queries import paginate, visible_orders
-from webshop.permissions import can_view_order
+from webshop.orders.queries import paginate
+from webshop.params import page_arg
+from webshop.permissions import can_view_order, visible_orders
 
 bp = Blueprint("orders", __name__, template_folder="templates")
 
@@ -25,8 +26,7 @@ def load_visible_order(order_id: int) -> Order:
 @bp.get("/ordrer")
 @login_required
 def mine():
-    page = request.args.get("side", 1, type=int)
-    results = paginate(visible_orders(current_user), max(page, 1))
+    results = paginate(visible_orders(current_user), page_arg())
     return render_template("orders/list.html", results=results)
 
 
