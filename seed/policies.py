@@ -12,6 +12,7 @@ from __future__ import annotations
 import tomllib
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from webshop.approvals.models import ApprovalPolicy, ApprovalTier, PersonLimit, UnitBudget
 from webshop.extensions import db
@@ -24,7 +25,7 @@ def _money(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _data(path: Path = DATA) -> dict:
+def _data(path: Path = DATA) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
@@ -34,7 +35,7 @@ def policy_accounts(path: Path = DATA) -> list[tuple[str, str, str, str]]:
             for row in _data(path).get("users", [])]
 
 
-def policy_orders(path: Path = DATA) -> list[dict]:
+def policy_orders(path: Path = DATA) -> list[dict[str, Any]]:
     """Demo orders that show the policies' routes (same format as the orders in demo.toml)."""
     return list(_data(path).get("orders", []))
 

@@ -1,6 +1,7 @@
 """Jinja filters and globals: Norwegian money, Oslo times, labels, permission predicates."""
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from flask import Flask
@@ -75,15 +76,15 @@ UNIT_LABELS = {
 def money(value: Decimal | None) -> str:
     if value is None:
         return "–"
-    return format_currency(value, "NOK")
+    return str(format_currency(value, "NOK"))  # Flask-Babel is untyped
 
 
 def quantity(value: Decimal) -> str:
-    return format_decimal(value.normalize(), format="#,##0.###")
+    return str(format_decimal(value.normalize(), format="#,##0.###"))
 
 
-def oslo_time(value) -> str:
-    return format_datetime(value, "short") if value else ""
+def oslo_time(value: datetime | None) -> str:
+    return str(format_datetime(value, "short")) if value else ""
 
 
 def register_templating(app: Flask) -> None:

@@ -1,8 +1,9 @@
 """URL helpers shared by blueprints."""
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 
-def is_safe_next(target: str | None, host: str | None = None) -> bool:
+def is_safe_next(target: str | None, host: str | None = None) -> TypeGuard[str]:
     """Only same-site targets are followed (no open redirects): a relative path, or,
     when ``host`` is given (e.g. for the Referer header), an absolute URL on that host."""
     if not target:

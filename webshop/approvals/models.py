@@ -15,7 +15,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from webshop.dbtypes import Money, StrEnumType, UTCDateTime, utcnow
-from webshop.extensions import db
+from webshop.extensions import Model
 from webshop.orders.models import Order
 from webshop.orgs.models import Role, Unit, User
 
@@ -26,7 +26,7 @@ class Decision(StrEnum):
     RETURNED = "returned"  # sent back to the orderer for changes
 
 
-class ApprovalDecision(db.Model):
+class ApprovalDecision(Model):
     __tablename__ = "approval_decisions"
     __table_args__ = (UniqueConstraint("order_id", "step"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class ApprovalDecision(db.Model):
                                                         order_by="ApprovalDecision.step", viewonly=True))
 
 
-class ApprovalPolicy(db.Model):
+class ApprovalPolicy(Model):
     """The municipality's settings; a municipality without a row gets the defaults (no auto-approval)."""
 
     __tablename__ = "approval_policies"
@@ -54,7 +54,7 @@ class ApprovalPolicy(db.Model):
     escalate_after_days: Mapped[int] = mapped_column(Integer, default=3)
 
 
-class ApprovalTier(db.Model):
+class ApprovalTier(Model):
     """One level of the municipality's approval route, e.g. the unit's approver, or a director above 50 000 kr."""
 
     __tablename__ = "approval_tiers"
@@ -69,7 +69,7 @@ class ApprovalTier(db.Model):
     approver_user: Mapped[User | None] = relationship()
 
 
-class UnitBudget(db.Model):
+class UnitBudget(Model):
     __tablename__ = "unit_budgets"
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
@@ -78,7 +78,7 @@ class UnitBudget(db.Model):
     unit: Mapped[Unit] = relationship()
 
 
-class PersonLimit(db.Model):
+class PersonLimit(Model):
     """A person's own limits as orderer (override the municipality's defaults) and as approver."""
 
     __tablename__ = "person_limits"
@@ -93,7 +93,7 @@ class PersonLimit(db.Model):
     user: Mapped[User] = relationship()
 
 
-class ApprovalSubstitute(db.Model):
+class ApprovalSubstitute(Model):
     """An approver's deputy for a date range (both days included, Oslo dates)."""
 
     __tablename__ = "approval_substitutes"
@@ -107,7 +107,7 @@ class ApprovalSubstitute(db.Model):
     deputy: Mapped[User] = relationship(foreign_keys=[deputy_id])
 
 
-class ApprovalStep(db.Model):
+class ApprovalStep(Model):
     """One step of an order's route as fixed at submit time, with who may decide it."""
 
     __tablename__ = "approval_steps"
@@ -131,7 +131,7 @@ class ApprovalStep(db.Model):
         return frozenset(a.user_id for a in self.approvers)
 
 
-class ApprovalStepApprover(db.Model):
+class ApprovalStepApprover(Model):
     __tablename__ = "approval_step_approvers"
     step_id: Mapped[int] = mapped_column(ForeignKey("approval_steps.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
@@ -139,7 +139,7 @@ class ApprovalStepApprover(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class Notification(db.Model):
+class Notification(Model):
     """In-app reminders (pending orders waiting too long)."""
 
     __tablename__ = "notifications"

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webshop.catalogue.models import CatalogueItem, Supplier
 from webshop.dbtypes import Quantity, ScaledDecimal, UTCDateTime, utcnow
-from webshop.extensions import db
+from webshop.extensions import Model
 
 
-class CartLine(db.Model):
+class CartLine(Model):
     __tablename__ = "cart_lines"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ehf.profiles import Profile
 from webshop.dbtypes import Money, Quantity, ScaledDecimal, StrEnumType, UTCDateTime, utcnow
-from webshop.extensions import db
+from webshop.extensions import Model, db
 from webshop.orgs.models import Organisation
 
 
-class Supplier(db.Model):
+class Supplier(Model):
     __tablename__ = "suppliers"
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
@@ -50,7 +50,7 @@ agreement_members = Table(
 )
 
 
-class Agreement(db.Model):
+class Agreement(Model):
     """A framework agreement (rammeavtale) between the collaboration and one supplier."""
 
     __tablename__ = "agreements"
@@ -74,7 +74,7 @@ class CatalogueStatus(StrEnum):
     RETIRED = "retired"  # an earlier live version
 
 
-class Catalogue(db.Model):
+class Catalogue(Model):
     """One version of an agreement's catalogue. Orderers only see the published one."""
 
     __tablename__ = "catalogues"
@@ -91,7 +91,7 @@ class Catalogue(db.Model):
     agreement: Mapped[Agreement] = relationship()
 
 
-class CatalogueItem(db.Model):
+class CatalogueItem(Model):
     __tablename__ = "catalogue_items"
     __table_args__ = (
         UniqueConstraint("catalogue_id", "supplier_item_id"),
@@ -135,7 +135,7 @@ class CatalogueItem(db.Model):
     )
 
 
-class ItemNumber(db.Model):
+class ItemNumber(Model):
     """Other numbers an item is known by, e.g. the number in the supplier's paper catalogue."""
 
     __tablename__ = "item_numbers"
@@ -146,7 +146,7 @@ class ItemNumber(db.Model):
     item: Mapped[CatalogueItem] = relationship(back_populates="other_numbers")
 
 
-class ItemCuration(db.Model):
+class ItemCuration(Model):
     """The central buyer's changes to an item, kept by agreement + supplier item number so they
     survive new catalogue versions."""
 
@@ -162,7 +162,7 @@ class ItemCuration(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class SynonymGroup(db.Model):
+class SynonymGroup(Model):
     """Words that mean the same when searching, e.g. «farin, sukker»."""
 
     __tablename__ = "synonym_groups"
@@ -176,7 +176,7 @@ class SynonymGroup(db.Model):
         return [t.strip() for t in self.terms.split(",") if t.strip()]
 
 
-class Favourite(db.Model):
+class Favourite(Model):
     __tablename__ = "favourites"
     __table_args__ = (UniqueConstraint("user_id", "agreement_id", "supplier_item_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,7 +188,7 @@ class Favourite(db.Model):
     item: Mapped[CatalogueItem] = relationship()
 
 
-class OrderTemplate(db.Model):
+class OrderTemplate(Model):
     """A named list of items a unit orders again and again."""
 
     __tablename__ = "order_templates"
@@ -201,7 +201,7 @@ class OrderTemplate(db.Model):
         back_populates="template", cascade="all, delete-orphan", order_by="OrderTemplateLine.id")
 
 
-class OrderTemplateLine(db.Model):
+class OrderTemplateLine(Model):
     __tablename__ = "order_template_lines"
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("order_templates.id"), index=True)
@@ -213,7 +213,7 @@ class OrderTemplateLine(db.Model):
     item: Mapped[CatalogueItem] = relationship()
 
 
-class SearchLog(db.Model):
+class SearchLog(Model):
     """One search by an orderer: zero-result searches point at gaps in the catalogues."""
 
     __tablename__ = "search_logs"
@@ -233,7 +233,7 @@ class ItemRequestStatus(StrEnum):
     CLOSED = "closed"
 
 
-class ItemRequest(db.Model):
+class ItemRequest(Model):
     """«Finner du ikke varen?»: an orderer asks the central buyer to get an item into a catalogue."""
 
     __tablename__ = "item_requests"

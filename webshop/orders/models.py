@@ -11,12 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webshop.catalogue.models import Agreement, CatalogueItem, Supplier
 from webshop.dbtypes import Money, Quantity, ScaledDecimal, StrEnumType, UTCDateTime, utcnow
 from webshop.delivery.rules import DeliveryState
-from webshop.extensions import db
+from webshop.extensions import Model
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Organisation, Unit, User
 
 
-class Order(db.Model):
+class Order(Model):
     __tablename__ = "orders"
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -57,7 +57,7 @@ class Order(db.Model):
         return any(line.is_free_text for line in self.lines)
 
 
-class OrderLine(db.Model):
+class OrderLine(Model):
     __tablename__ = "order_lines"
     __table_args__ = (UniqueConstraint("order_id", "line_no"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,7 +80,7 @@ class OrderLine(db.Model):
     item: Mapped[CatalogueItem | None] = relationship()
 
 
-class OrderDocument(db.Model):
+class OrderDocument(Model):
     """An EHF message built for an order, kept as sent (the XML is the record)."""
 
     __tablename__ = "order_documents"
@@ -103,7 +103,7 @@ class OrderDocument(db.Model):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Append-only log of who did what when. An order's timeline is its events."""
 
     __tablename__ = "audit_events"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webshop.dbtypes import StrEnumType
-from webshop.extensions import db
+from webshop.extensions import Model
 
 
 class Role(StrEnum):
@@ -33,14 +33,14 @@ class UnitKind(StrEnum):
     TECHNICAL_SERVICES = "technical_services"
 
 
-class Collaboration(db.Model):
+class Collaboration(Model):
     __tablename__ = "collaborations"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     organisations: Mapped[list[Organisation]] = relationship(back_populates="collaboration")
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
     id: Mapped[int] = mapped_column(primary_key=True)
     collaboration_id: Mapped[int] = mapped_column(ForeignKey("collaborations.id"), index=True)
@@ -51,7 +51,7 @@ class Organisation(db.Model):
     units: Mapped[list[Unit]] = relationship(back_populates="organisation", order_by="Unit.name")
 
 
-class Unit(db.Model):
+class Unit(Model):
     __tablename__ = "units"
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +66,7 @@ class Unit(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="units")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -99,7 +99,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class RoleAssignment(db.Model):
+class RoleAssignment(Model):
     __tablename__ = "role_assignments"
     __table_args__ = (UniqueConstraint("user_id", "role", "unit_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)

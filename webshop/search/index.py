@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 import tantivy
 
@@ -289,14 +290,14 @@ def run(indexes: SearchIndexes, live: Sequence[tuple[str, int]], query: tantivy.
         searcher = indexes.searcher(key, generation)
         result = searcher.search(query, limit=want, count=count)
         if count:
-            found.total += result.count or 0
+            found.total += result.count or 0  # type: ignore[attr-defined]  # tantivy's stub omits count
         addresses = [address for _, address in result.hits]
         if not addresses:
             continue
         ids = searcher.fast_field_values("item_id", addresses)
         gone = searcher.fast_field_values("discontinued", addresses)
         for (score, _), item_id, disc in zip(result.hits, ids, gone, strict=True):
-            found.hits.append(Hit(int(item_id), float(score), score >= NUMBER_BOOST, bool(disc)))
+            found.hits.append(Hit(int(cast(int, item_id)), float(score), score >= NUMBER_BOOST, bool(disc)))
     found.hits.sort(key=lambda h: (-h.score, h.item_id))
     found.hits = found.hits[offset:want]
     if not count:
@@ -307,7 +308,7 @@ def run(indexes: SearchIndexes, live: Sequence[tuple[str, int]], query: tantivy.
 def counts_per_index(indexes: SearchIndexes, live: Sequence[tuple[str, int]],
                      query: tantivy.Query) -> dict[str, int]:
     """How many documents of each live index match (the supplier facet: one index per agreement)."""
-    return {key: indexes.searcher(key, generation).search(query, limit=1, count=True).count or 0
+    return {key: indexes.searcher(key, generation).search(query, limit=1, count=True).count or 0  # type: ignore[attr-defined]
             for key, generation in live}
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 
 from webshop.catalogue.models import Catalogue, CatalogueItem, ItemCuration, ItemNumber
 from webshop.extensions import db
@@ -24,7 +24,7 @@ from webshop.search.index import IndexDoc, SearchIndexes
 
 def indexes() -> SearchIndexes:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    found = app.extensions.get("search_indexes")
+    found: SearchIndexes | None = app.extensions.get("search_indexes")
     if found is None:
         root = app.config.get("SEARCH_INDEX_DIR")
         if not root and app.testing:  # each test session gets its own folder, removed at exit
@@ -41,7 +41,7 @@ _COLUMNS = (CatalogueItem.id, CatalogueItem.supplier_item_id, CatalogueItem.name
             CatalogueItem.gtin)
 
 
-def _docs(catalogue: Catalogue, where=None) -> Iterator[IndexDoc]:
+def _docs(catalogue: Catalogue, where: ColumnElement[bool] | None = None) -> Iterator[IndexDoc]:
     curations = {c.supplier_item_id: c for c in db.session.scalars(
         select(ItemCuration).where(ItemCuration.agreement_id == catalogue.agreement_id))}
     numbers: dict[int, list[str]] = {}
