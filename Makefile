@@ -43,7 +43,7 @@ seed: migrate
 ## Start the app on SQLite with the demo data at http://127.0.0.1:5000
 run: seed
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port 5000
 
 ## The whole suite: SQLite always, PostgreSQL too when TEST_DATABASE_URL points at one.
 test: install

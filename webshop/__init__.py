@@ -11,7 +11,7 @@ from webshop import sqlite as _sqlite  # noqa: F401  (registers the SQLite pragm
 from webshop.config import INSTANCE_DIR, Config
 from webshop.extensions import babel, csrf, db, login_manager, migrate
 from webshop.logs import init_logging
-from webshop.security import load_secret_key
+from webshop import security
 
 
 def select_locale() -> str:
@@ -28,7 +28,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     init_logging(app)  # first, so every later hook and log line sees the request id
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _sqlite.engine_options(app.config)  # file SQLite: no pool
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    load_secret_key(app)
+    security.init_app(app)  # secret key, URL integer bounds, upload limit, headers: before the blueprints
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))

@@ -11,6 +11,11 @@ def _sqlite_default() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'webshop.sqlite'}"
 
 
+def _flag(name: str) -> bool | None:
+    value = os.environ.get(name, "").strip().lower()
+    return None if not value else value in ("1", "true", "yes", "on")
+
+
 class Config:
     # No fallback: outside debug/testing create_app refuses to start without a real key
     # (from the environment, or instance/secret_key written once by `make secret-key`).
@@ -23,7 +28,13 @@ class Config:
     LANGUAGES = ("nb", "en")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    WTF_CSRF_TIME_LIMIT = None
+    # Secure cookies (and HSTS): on by default outside debug/testing; set SESSION_COOKIE_SECURE=0 only when
+    # the app is served over plain http (make run on 127.0.0.1). FORCE_HTTPS=1 redirects http to https.
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")
+    FORCE_HTTPS = _flag("FORCE_HTTPS")
+    # Largest request body (catalogue uploads); larger ones get a 413 before they are read into memory.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH") or 32 * 1024 * 1024)
+    WTF_CSRF_TIME_LIMIT = int(os.environ.get("WTF_CSRF_TIME_LIMIT") or 8 * 3600)  # seconds a form stays valid
     # Largest quantity one order line may carry; anything above is almost certainly a typo.
     MAX_LINE_QUANTITY = 10_000
     SEARCH_PAGE_SIZE = 25

@@ -7,10 +7,11 @@ from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange
 
 from webshop.config import Config
+from webshop.params import FiniteDecimalField
 
 
 def quantity_field(label: str = _l("Antall"), max_quantity: int = Config.MAX_LINE_QUANTITY) -> DecimalField:
-    return DecimalField(
+    return FiniteDecimalField(
         label,
         places=None,
         default=Decimal(1),

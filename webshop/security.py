@@ -41,3 +41,66 @@ def load_secret_key(app: Flask) -> None:
             f"or put one in {key_file} (make secret-key)."
         )
     app.config["SECRET_KEY"] = key
+
+
+def _flag(app: Flask, name: str, default: bool) -> bool:
+    value = app.config.get(name)
+    return default if value is None else bool(value)
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= factor:
+            return f"{n / factor:.3g} {unit}"
+    return f"{n} B"
+
+
+# Nothing inline: every script and style is a file under /static (see docs/security.md).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": ["'self'", "data:"],
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Secret key, bounded URL integers, upload limit and security headers for ``app``.
+
+    Called by create_app before any blueprint is registered (the ``int`` converter applies
+    to the routes added after it).
+    """
+    from flask_talisman import Talisman
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from webshop.params import BoundedIntConverter
+
+    load_secret_key(app)
+    app.url_map.converters["int"] = BoundedIntConverter
+
+    relaxed = app.debug or app.testing
+    secure = _flag(app, "SESSION_COOKIE_SECURE", not relaxed)
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
+    Talisman(app,
+             force_https=_flag(app, "FORCE_HTTPS", False),
+             strict_transport_security=secure,  # HSTS only where the app is served over https
+             session_cookie_secure=secure,
+             session_cookie_http_only=True,
+             session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
+             frame_options="DENY",
+             content_security_policy=CONTENT_SECURITY_POLICY,
+             referrer_policy="same-origin",
+             permissions_policy={"camera": "()", "microphone": "()", "geolocation": "()", "browsing-topics": "()"})
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        from flask import render_template
+        from flask_babel import gettext as _
+
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        message = _("Filen er for stor. Største tillatte størrelse er %(size)s. Ingenting er lagret.", size=_size(limit))
+        return render_template("error.html", title=_("For stor fil"), message=message), 413

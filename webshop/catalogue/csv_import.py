@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from ehf.codelists import UNECEREC20, UNECEREC21
 from ehf.orgnr import is_valid_gtin
+from webshop.params import MAX_PRICE, MAX_TEXT, BadNumber, check_decimal
 
 REQUIRED = ("supplier_item_id", "name", "description", "unspsc", "unit", "price")
 OPTIONAL = ("gtin", "manufacturer_item_id", "list_price", "vat_rate", "pack_size", "brand", "keywords",
@@ -23,6 +24,10 @@ OPTIONAL = ("gtin", "manufacturer_item_id", "list_price", "vat_rate", "pack_size
 VAT_RATES = {Decimal(r) for r in ("0", "12", "15", "25")}
 UNIT_CODES = UNECEREC20 | {"X" + c for c in UNECEREC21}
 _UNSPSC = re.compile(r"\d{8}")
+# The widest value each text column of catalogue_items (and item_numbers) holds.
+MAX_LENGTH = {"supplier_item_id": 60, "manufacturer_item_id": 60, "name": 300, "brand": 100, "image_url": 500,
+              "eco_label": 60, "paper_catalogue_no": 60, "description": 10_000, "keywords": 2_000}
+MAX_PACK_SIZE = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,8 @@ class CatalogueImportError(Exception):
 def parse_decimal(text: str) -> Decimal:
     """'1 234,50', '1234.50' and '1234,5' all mean the same amount."""
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if len(cleaned) > MAX_TEXT:
+        raise InvalidOperation(text)
     if "," in cleaned and "." in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".") if cleaned.rfind(",") > cleaned.rfind(".") \
             else cleaned.replace(",", "")
@@ -100,7 +107,14 @@ def read_rows(lines: Iterable[str]) -> Iterator[ItemRow]:
     index = {name: columns.index(name) for name in (*REQUIRED, *OPTIONAL) if name in columns}
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over the csv module's 131,072 characters
+            errors.append(RowError(reader.line_num, f"linjen kan ikke leses ({exc})"))
+            continue
         line = reader.line_num
         if not any(cell.strip() for cell in record):
             continue
@@ -139,14 +153,21 @@ def _row(line: int, record: list[str], index: dict[str, int]) -> ItemRow:
         try:
             value = parse_decimal(text)
         except (InvalidOperation, ValueError):
-            raise ValueError(f"{name} «{text}» er ikke et tall") from None
+            raise ValueError(f"{name} «{text[:40]}» er ikke et tall") from None
         if value < 0:
             raise ValueError(f"{name} kan ikke være negativ")
-        return value
+        high, places = (MAX_PACK_SIZE, 3) if name == "pack_size" else (MAX_PRICE, 4)
+        try:
+            return check_decimal(value, low=0, high=high, places=places)
+        except BadNumber:
+            raise ValueError(f"{name} «{text[:40]}» må være høyst {high} med høyst {places} desimaler") from None
 
     for name in ("supplier_item_id", "name", "unit"):
         if not cell(name):
             raise ValueError(f"{name} mangler")
+    for name, longest in MAX_LENGTH.items():
+        if len(cell(name)) > longest:
+            raise ValueError(f"{name} er lengre enn {longest} tegn")
     unspsc = cell("unspsc")
     if not _UNSPSC.fullmatch(unspsc):
         raise ValueError(f"unspsc «{unspsc}» må være 8 siffer")

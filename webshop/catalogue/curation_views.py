@@ -16,6 +16,7 @@ from webshop.catalogue.services import live_for_collaboration, search_items
 from webshop.extensions import db
 from webshop.forms import EmptyForm
 from webshop.orgs.models import Organisation
+from webshop.params import int_list
 from webshop.permissions import can_curate_catalogue
 
 bp = Blueprint("curation", __name__, template_folder="templates", url_prefix="/forvaltning")
@@ -160,7 +161,7 @@ def members(agreement_id: int):
         if not EmptyForm().validate():
             abort(400)
         try:
-            chosen = {int(v) for v in request.form.getlist("organisation_id")}
+            chosen = set(int_list(request.form.getlist("organisation_id")))
             curation.set_members(agreement, chosen)
         except (ValueError, curation.CurationError) as exc:
             errors = [str(exc) if isinstance(exc, curation.CurationError) else _("Ugyldig valg.")]

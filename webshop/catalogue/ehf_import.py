@@ -16,7 +16,9 @@ _COLUMNS = ("supplier_item_id", "name", "description", "unspsc", "unit", "price"
 
 
 def _cell(value: object) -> str:
-    return "" if value is None else str(value).replace("\t", " ").replace("\n", " ").replace('"', "'")
+    # Tab separates the columns and CR/LF end a row, so none may survive inside a value.
+    text = "" if value is None else str(value)
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ").replace('"', "'")
 
 
 def read_ehf_catalogue(data: bytes) -> Iterator[ItemRow]:

@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DecimalField,
     HiddenField,
     IntegerField,
     SearchField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from webshop.forms import quantity_field
+from webshop.params import MAX_DB_INT, MAX_PAGE, MAX_PRICE, FiniteDecimalField
 
 
 class SearchForm(FlaskForm):
@@ -21,12 +21,15 @@ class SearchForm(FlaskForm):
         csrf = False  # a GET search form
 
     q = SearchField(_l("Søk i katalogen"), validators=[Optional(), Length(max=200)])
-    side = IntegerField(validators=[Optional(), NumberRange(min=1, max=10_000)], default=1)
-    leverandor = IntegerField(_l("Leverandør"), validators=[Optional()])
+    side = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)], default=1)
+    leverandor = IntegerField(_l("Leverandør"), validators=[Optional(), NumberRange(min=1, max=MAX_DB_INT)])
     kategori = StringField(_l("Kategori"), validators=[Optional(), Length(min=2, max=4)])
     miljo = BooleanField(_l("Bare miljømerkede varer"))
-    fra = DecimalField(_l("Pris fra"), places=None, validators=[Optional(), NumberRange(min=0)])
-    til = DecimalField(_l("Pris til"), places=None, validators=[Optional(), NumberRange(min=0)])
+    # Bounded above: an unbounded Decimal such as 1e999990 would be formatted to a million digits.
+    fra = FiniteDecimalField(_l("Pris fra"), places=None, validators=[Optional(), NumberRange(
+        min=0, max=MAX_PRICE, message=_l("Pris: skriv et tall fra 0 til %(max)s kr.", max=MAX_PRICE))])
+    til = FiniteDecimalField(_l("Pris til"), places=None, validators=[Optional(), NumberRange(
+        min=0, max=MAX_PRICE, message=_l("Pris: skriv et tall fra 0 til %(max)s kr.", max=MAX_PRICE))])
 
 
 class AddToCartForm(FlaskForm):

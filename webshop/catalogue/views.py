@@ -51,7 +51,8 @@ def search():
     favourites = {item_key(a, s) for a, s in personal.favourite_keys(current_user)}
     return render_template("catalogue/search.html", form=form, query=query, results=results, facets=facets,
                            add_form=AddToCartForm(formdata=None), favourites=favourites,
-                           filter_args={k: v for k, v in request.args.items() if k not in ("side",)})
+                           filter_args={k: v for k, v in request.args.items() if k not in ("side",)}), \
+        (200 if valid else 400)
 
 
 def _require_orderer() -> None:

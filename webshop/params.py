@@ -1,0 +1,102 @@
+"""Numbers from outside (query strings, forms, URL paths, catalogue files), parsed with bounds.
+
+Python's int and Decimal take any size: ``Decimal("1e999990")`` is one short string but a
+million digits once formatted for the database, and an id of twenty digits overflows every
+integer column. Everything a request or a file says is a number goes through here, so a
+bad one becomes a clear 400 (or a row error) before it reaches a query.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, request
+from werkzeug.routing import IntegerConverter
+from wtforms import DecimalField
+
+MAX_DB_INT = 2**31 - 1  # the largest value of a 32-bit INTEGER column (PostgreSQL)
+MAX_PAGE = 10_000
+MAX_PRICE = 100_000_000  # kr: no price filter or catalogue price is larger
+MAX_TEXT = 40  # characters: longer "numbers" are refused before they are parsed
+_INT = re.compile(r"[+-]?\d{1,19}")
+
+
+class BadNumber(ValueError):
+    """Not a number, or not one within the allowed range."""
+
+
+def check_decimal(value: Decimal, *, low: Decimal | int, high: Decimal | int, places: int | None = None) -> Decimal:
+    """``value`` if it is finite, within [low, high] and has at most ``places`` decimals."""
+    if not value.is_finite():
+        raise BadNumber("not a finite number")
+    if value < low or value > high:
+        raise BadNumber(f"must be between {low} and {high}")
+    if places is not None and value != value.quantize(Decimal(1).scaleb(-places), rounding="ROUND_DOWN"):
+        raise BadNumber(f"at most {places} decimals")
+    return value
+
+
+def to_decimal(text: str, *, low: Decimal | int, high: Decimal | int, places: int | None = None) -> Decimal:
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise BadNumber("too long")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise BadNumber("not a number") from None
+    return check_decimal(value, low=low, high=high, places=places)
+
+
+def to_int(text: str, *, low: int = 1, high: int = MAX_DB_INT) -> int:
+    text = text.strip()
+    if not _INT.fullmatch(text):
+        raise BadNumber("not a whole number")
+    value = int(text)
+    if not low <= value <= high:
+        raise BadNumber(f"must be between {low} and {high}")
+    return value
+
+
+def int_arg(name: str, default: int, *, low: int = 1, high: int = MAX_DB_INT) -> int:
+    """The query-string integer ``name``, or ``default`` when absent; a 400 when out of range."""
+    text = request.args.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        return to_int(text, low=low, high=high)
+    except BadNumber as exc:
+        abort(400, description=f"{name}: {exc}")
+
+
+def page_arg(name: str = "side") -> int:
+    return int_arg(name, 1, low=1, high=MAX_PAGE)
+
+
+def int_list(values: list[str], *, low: int = 1, high: int = MAX_DB_INT) -> list[int]:
+    """Form ids (e.g. ``request.form.getlist("order_id")``); a 400 on any bad one."""
+    try:
+        return [to_int(v, low=low, high=high) for v in values]
+    except BadNumber as exc:
+        abort(400, description=str(exc))
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` in URLs, limited to what the database's integer columns hold: a larger id is a 404."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_DB_INT,  # noqa: A002
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class FiniteDecimalField(DecimalField):
+    """A DecimalField that refuses NaN, sNaN and Infinity as unreadable (a signalling NaN
+    would otherwise crash NumberRange) and numbers longer than MAX_TEXT characters."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        if valuelist and len(str(valuelist[0])) > MAX_TEXT:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
