@@ -13,14 +13,15 @@ from sqlalchemy import func, select
 
 from webshop import audit
 from webshop.approvals.models import ApprovalPolicy, ApprovalTier, PersonLimit, UnitBudget
-from webshop.approvals.queries import COUNTED
 from webshop.dbtypes import utcnow
+from webshop.errors import DomainError
 from webshop.extensions import db
 from webshop.orders.models import Order
+from webshop.orders.rules import SPEND_COMMITTING
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
 
 
-class AdminError(Exception):
+class AdminError(DomainError):
     """A change that cannot be made; the message is shown to the user."""
 
 
@@ -156,12 +157,12 @@ def orderer_stats(units: list[Unit], *, months: int = 12) -> dict[int, list[Orde
                                 .where(RoleAssignment.role == Role.ORDERER, RoleAssignment.unit_id.in_(unit_ids)))
     counts = {(u, o): (n, last) for u, o, n, last in db.session.execute(
         select(Order.unit_id, Order.orderer_id, func.count(Order.id), func.max(Order.submitted_at))
-        .where(Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(COUNTED))
+        .where(Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(SPEND_COMMITTING))
         .group_by(Order.unit_id, Order.orderer_id))}
     spend: dict[tuple[int, int], Decimal] = defaultdict(lambda: Decimal("0.00"))
     for unit_id, orderer_id, total in db.session.execute(
             select(Order.unit_id, Order.orderer_id, Order.total)
-            .where(Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(COUNTED))):
+            .where(Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(SPEND_COMMITTING))):
         spend[(unit_id, orderer_id)] += total  # exact Decimal sums on SQLite and PostgreSQL alike
     result: dict[int, list[OrdererStats]] = {u.id: [] for u in units}
     for unit_id, user in people:

@@ -13,11 +13,10 @@ from webshop.approvals.policy import Absence, effective_approvers
 from webshop.catalogue.services import today_in_norway
 from webshop.extensions import db
 from webshop.orders.models import Order
-from webshop.orders.rules import OrderStatus
+from webshop.orders.rules import SPEND_COMMITTING, OrderStatus
 from webshop.orgs.models import Role, User
 
 OSLO = ZoneInfo("Europe/Oslo")
-COUNTED = (OrderStatus.PENDING_APPROVAL, OrderStatus.APPROVED, OrderStatus.SENT)
 
 
 def current_step(order: Order) -> ApprovalStep | None:
@@ -50,8 +49,8 @@ def month_start(day: date | None = None) -> datetime:
 
 def month_spend(*, orderer_id: int | None = None, unit_id: int | None = None, exclude_order_id: int | None = None,
                 day: date | None = None) -> Decimal:
-    """Month-to-date total (excl. VAT) of orders that are waiting, approved or sent."""
-    query = select(Order.total).where(Order.submitted_at >= month_start(day), Order.status.in_(COUNTED))
+    """Month-to-date total (excl. VAT) of the orders that commit money (see ``SPEND_COMMITTING``)."""
+    query = select(Order.total).where(Order.submitted_at >= month_start(day), Order.status.in_(SPEND_COMMITTING))
     if orderer_id is not None:
         query = query.where(Order.orderer_id == orderer_id)
     if unit_id is not None:

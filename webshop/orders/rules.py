@@ -49,6 +49,19 @@ TRANSITIONS: Final[Mapping[OrderStatus, frozenset[OrderStatus]]] = {
 WITH_SUPPLIER: Final = frozenset({OrderStatus.SENT, OrderStatus.CONFIRMED, OrderStatus.REJECTED_BY_SUPPLIER,
                                   OrderStatus.PARTLY_DELIVERED, OrderStatus.DELIVERED})
 
+# Orders that commit money: they count towards monthly caps, unit budgets and spend statistics,
+# whatever the supplier has said since. Only orders that will never be paid drop out (rejected,
+# returned, cancelled, rejected by the supplier). The one place this rule lives: every spend query
+# filters with ``Order.status.in_(SPEND_COMMITTING)``.
+SPEND_COMMITTING: Final[frozenset[OrderStatus]] = frozenset({
+    OrderStatus.PENDING_APPROVAL, OrderStatus.APPROVED, OrderStatus.SENT, OrderStatus.CONFIRMED,
+    OrderStatus.PARTLY_DELIVERED, OrderStatus.DELIVERED})
+
+
+def commits_spend(status: OrderStatus) -> bool:
+    """Does an order in ``status`` count towards limits and budgets?"""
+    return status in SPEND_COMMITTING
+
 
 class InvalidTransition(Exception):
     def __init__(self, current: OrderStatus, new: OrderStatus) -> None:
