@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from webshop.cart import services
 from webshop.cart.forms import FreeTextForm, QuantityForm, SubmitCartForm
 from webshop.catalogue.forms import AddToCartForm
+from webshop.catalogue.personal import refusal_to_order
 from webshop.extensions import db
 from webshop.orders.services import submit_cart
 from webshop.orgs.models import Role, Unit
@@ -67,6 +68,9 @@ def add():
                 flash(error, "danger")
         return redirect(target)
     try:
+        refusal = refusal_to_order(current_user.organisation_id, int(form.item_id.data))
+        if refusal:  # hidden, discontinued or sold out: say so, and what to order instead
+            raise services.CartError(refusal)
         line = services.add_item(current_user, int(form.item_id.data), form.quantity.data)
     except (services.CartError, ValueError) as exc:
         db.session.rollback()

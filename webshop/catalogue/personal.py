@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import Integer, func, select, tuple_
 from sqlalchemy.orm import joinedload
 
@@ -22,7 +23,7 @@ from webshop.catalogue.models import (
     OrderTemplate,
     OrderTemplateLine,
 )
-from webshop.catalogue.services import live_catalogues_for
+from webshop.catalogue.services import live_catalogues_for, orderable_filter
 from webshop.extensions import db
 from webshop.orders.models import Order, OrderLine
 from webshop.orgs.models import Role, User
@@ -252,3 +253,31 @@ def replace_cart_line(user: User, line_id: int, item_id: int) -> None:
     quantity = line.quantity
     remove_line(user, line_id)
     add_item(user, item_id, quantity)
+
+
+def refusal_to_order(organisation_id: int, item_id: int) -> str | None:
+    """Why the organisation may not order item ``item_id`` now, with substitutes to try; None if it may.
+
+    The cart (add) and submit ask this, so a hidden, discontinued or sold-out item cannot be ordered by
+    posting its id. An item outside the organisation's live catalogues is "not found", nothing more.
+    """
+    if db.session.scalar(select(CatalogueItem.id).where(CatalogueItem.id == item_id,
+                                                        orderable_filter(organisation_id))) is not None:
+        return None
+    item = db.session.scalar(select(CatalogueItem).where(
+        CatalogueItem.id == item_id, CatalogueItem.catalogue_id.in_(live_catalogues_for(organisation_id))))
+    if item is None:
+        return gettext("Varen finnes ikke i katalogene dine.")
+    if item.discontinued:
+        why = gettext("varen er utgått")
+    elif item.out_of_stock_reported_at is not None:
+        why = gettext("leverandøren har meldt at varen er utsolgt")
+    else:
+        why = gettext("varen er tatt ut av katalogen")
+    substitutes = substitutes_for(organisation_id, item)
+    if not substitutes:
+        return gettext("%(name)s kan ikke bestilles: %(why)s. Vi fant ingen erstatning; søk i katalogen.",
+                       name=item.name, why=why)
+    names = ", ".join(f"{s.name} ({s.supplier_item_id})" for s in substitutes)
+    return gettext("%(name)s kan ikke bestilles: %(why)s. Forslag: %(substitutes)s.",
+                   name=item.name, why=why, substitutes=names)

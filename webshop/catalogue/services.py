@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from webshop.catalogue.models import (
@@ -54,15 +54,28 @@ def live_catalogues_for(organisation_id: int, day: date | None = None) -> Select
     )
 
 
-def orderable_item(organisation_id: int, item_id: int) -> CatalogueItem | None:
-    """The item if the organisation may order it now (live catalogue, not discontinued)."""
-    return db.session.scalar(
-        select(CatalogueItem).where(
-            CatalogueItem.id == item_id,
-            CatalogueItem.discontinued.is_(False),
-            CatalogueItem.catalogue_id.in_(live_catalogues_for(organisation_id)),
-        )
+def orderable_filter(organisation_id: int) -> ColumnElement[bool]:
+    """Which catalogue items the organisation may order now: in a live catalogue, not
+    discontinued, not reported out of stock, not hidden by the central buyer. Adding to the
+    cart and submitting both use this, so an item refused at one is refused at the other."""
+    hidden = exists().where(
+        ItemCuration.hidden.is_(True),
+        ItemCuration.supplier_item_id == CatalogueItem.supplier_item_id,
+        ItemCuration.agreement_id == select(Catalogue.agreement_id)
+        .where(Catalogue.id == CatalogueItem.catalogue_id).scalar_subquery(),
     )
+    return and_(
+        CatalogueItem.catalogue_id.in_(live_catalogues_for(organisation_id)),
+        CatalogueItem.discontinued.is_(False),
+        CatalogueItem.out_of_stock_reported_at.is_(None),
+        ~hidden,
+    )
+
+
+def orderable_item(organisation_id: int, item_id: int) -> CatalogueItem | None:
+    """The item if the organisation may order it now (see ``orderable_filter``)."""
+    return db.session.scalar(select(CatalogueItem).where(CatalogueItem.id == item_id,
+                                                         orderable_filter(organisation_id)))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from webshop import audit
 from webshop.cart.models import CartLine
 from webshop.cart.services import CartError, cart_lines
 from webshop.catalogue.models import Agreement, CatalogueItem, agreement_members
-from webshop.catalogue.services import live_catalogues_for, today_in_norway
+from webshop.catalogue.personal import refusal_to_order
+from webshop.catalogue.services import live_catalogues_for, orderable_filter, today_in_norway
 from webshop.extensions import db
 from webshop.orders.models import Order, OrderLine
 from webshop.orders.rules import OrderStatus, check_transition, line_total, vat_total
@@ -47,11 +48,10 @@ def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: st
         raise CartError(_("Handlekurven er tom. Legg til varer før du sender bestillingen."))
     still_orderable = _orderable_ids(user.organisation_id, [line.item_id for line in lines if line.item_id])
     gone = [line for line in lines if line.item is not None and line.item.id not in still_orderable]
-    if gone:
-        names = ", ".join(line.item.name for line in gone if line.item)
-        raise CartError(
-            _("Disse varene kan ikke lenger bestilles: %(names)s. Fjern dem fra handlekurven.", names=names)
-        )
+    if gone:  # hidden, discontinued or sold out since it was added: say why, and what to order instead
+        reasons = [refusal_to_order(user.organisation_id, line.item.id) for line in gone if line.item]
+        raise CartError(" ".join(r for r in reasons if r)
+                        + " " + _("Fjern dem fra handlekurven, eller bytt til et forslag."))
     # Take the cart first: if the same cart is submitted twice at once (two tabs), the
     # second submit finds its lines gone and stops here with a message, not a second order.
     taken = db.session.execute(
@@ -99,11 +99,7 @@ def _orderable_ids(organisation_id: int, item_ids: list[int]) -> set[int]:
     if not item_ids:
         return set()
     return set(db.session.scalars(
-        select(CatalogueItem.id).where(
-            CatalogueItem.id.in_(item_ids),
-            CatalogueItem.discontinued.is_(False),
-            CatalogueItem.catalogue_id.in_(live_catalogues_for(organisation_id)),
-        )
+        select(CatalogueItem.id).where(CatalogueItem.id.in_(item_ids), orderable_filter(organisation_id))
     ))
 
 
