@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -87,7 +88,7 @@ def load_demo(data_dir: Path = DATA_DIR, *, reset: bool = False) -> SeedResult:
     return result
 
 
-def _accounts(result: SeedResult, data: dict) -> SeedResult:
+def _accounts(result: SeedResult, data: dict[str, Any]) -> SeedResult:
     for u in data["users"]:
         roles = ", ".join(f"{r['role']}" + (f"@{r['unit']}" if r.get("unit") else "") for r in u["roles"])
         result.accounts.append((u["email"], u["password"], u["name"], roles))
@@ -95,7 +96,8 @@ def _accounts(result: SeedResult, data: dict) -> SeedResult:
     return result
 
 
-def _organisations(collaboration: Collaboration, rows: list[dict]):
+def _organisations(collaboration: Collaboration, rows: list[dict[str, Any]]
+                   ) -> tuple[dict[str, Organisation], dict[str, Unit]]:
     orgs: dict[str, Organisation] = {}
     units: dict[str, Unit] = {}
     for row in rows:
@@ -114,7 +116,7 @@ def _organisations(collaboration: Collaboration, rows: list[dict]):
     return orgs, units
 
 
-def _users(rows: list[dict], orgs: dict[str, Organisation], units: dict[str, Unit]) -> dict[str, User]:
+def _users(rows: list[dict[str, Any]], orgs: dict[str, Organisation], units: dict[str, Unit]) -> dict[str, User]:
     users: dict[str, User] = {}
     for row in rows:
         user = User(email=row["email"].lower(), name=row["name"], organisation_id=orgs[row["organisation"]].id)
@@ -131,7 +133,7 @@ def _users(rows: list[dict], orgs: dict[str, Organisation], units: dict[str, Uni
     return users
 
 
-def _suppliers(rows: list[dict]) -> dict[str, Supplier]:
+def _suppliers(rows: list[dict[str, Any]]) -> dict[str, Supplier]:
     suppliers = {}
     for row in rows:
         if not is_valid_orgnr(row["orgnr"]):
@@ -154,7 +156,8 @@ def _suppliers(rows: list[dict]) -> dict[str, Supplier]:
     return suppliers
 
 
-def _agreements(collaboration, rows, suppliers, orgs, data_dir: Path) -> list[int]:
+def _agreements(collaboration: Collaboration, rows: list[dict[str, Any]], suppliers: dict[str, Supplier],
+                orgs: dict[str, Organisation], data_dir: Path) -> list[int]:
     """Create agreements with live catalogues; return the ids of items to discontinue later."""
     discontinued: list[int] = []
     for row in rows:
@@ -188,7 +191,8 @@ def _item(supplier: Supplier, supplier_item_id: str) -> CatalogueItem:
     return item
 
 
-def _orders(rows: list[dict], units: dict[str, Unit], users: dict[str, User], suppliers: dict[str, Supplier]) -> int:
+def _orders(rows: list[dict[str, Any]], units: dict[str, Unit], users: dict[str, User],
+            suppliers: dict[str, Supplier]) -> int:
     now = utcnow()
     for row in sorted(rows, key=lambda r: -int(r.get("days_ago", 0))):
         orderer = users[row["orderer"].lower()]

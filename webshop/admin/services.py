@@ -4,9 +4,11 @@ Changes only affect orders submitted afterwards: routes are snapshotted per orde
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -165,7 +167,7 @@ def orderer_stats(units: list[Unit], *, months: int = 12) -> dict[int, list[Orde
             .where(Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(SPEND_COMMITTING))):
         spend[(unit_id, orderer_id)] += total  # exact Decimal sums on SQLite and PostgreSQL alike
     result: dict[int, list[OrdererStats]] = {u.id: [] for u in units}
-    for unit_id, user in people:
+    for unit_id, user in cast("Iterable[tuple[int, User]]", people):  # unit_id IN (...): never NULL
         n, last = counts.get((unit_id, user.id), (0, None))
         result[unit_id].append(OrdererStats(user, by_id[unit_id], n, spend[(unit_id, user.id)], last,
                                             (Decimal(n) / months).quantize(Decimal("0.1"))))

@@ -138,23 +138,23 @@ def quality_report(catalogue: Catalogue, *, days: int = 90) -> QualityReport:
         report.counts[key] = db.session.scalar(select(func.count()).where(in_cat, condition)) or 0
         report.lists[key] = list(db.session.scalars(
             select(item).where(in_cat, condition).order_by(item.name).limit(LIST_LIMIT)))
-    report.duplicates = [tuple(r) for r in db.session.execute(  # type: ignore[misc]
+    report.duplicates = [tuple(r) for r in db.session.execute(
         select(func.lower(item.name), func.count()).where(in_cat).group_by(func.lower(item.name))
         .having(func.count() > 1).order_by(func.count().desc()).limit(LIST_LIMIT))]
     family = func.substr(item.unspsc, literal_column("1"), literal_column("4"))
     averages = (select(family.label("family"), func.avg(item.price).label("avg"))
                 .where(in_cat).group_by(family).having(func.count() >= 3).subquery())
-    report.outliers = [tuple(r) for r in db.session.execute(  # type: ignore[misc]
+    report.outliers = [tuple(r) for r in db.session.execute(
         select(item, averages.c.avg).join(averages, averages.c.family == family)
         .where(in_cat, item.price > averages.c.avg * 4).order_by(item.price.desc()).limit(LIST_LIMIT))]
     members = select(agreement_members.c.organisation_id).where(
         agreement_members.c.agreement_id == catalogue.agreement_id)
     since = utcnow() - timedelta(days=days)
-    report.zero_results = [tuple(r) for r in db.session.execute(  # type: ignore[misc]
+    report.zero_results = [tuple(r) for r in db.session.execute(
         select(func.lower(SearchLog.query), func.count()).where(
             SearchLog.results == 0, SearchLog.organisation_id.in_(members), SearchLog.created_at >= since)
         .group_by(func.lower(SearchLog.query)).order_by(func.count().desc()).limit(LIST_LIMIT))]
-    report.abandoned = [tuple(r) for r in db.session.execute(  # type: ignore[misc]
+    report.abandoned = [tuple(r) for r in db.session.execute(
         select(func.lower(SearchLog.query), func.count()).where(
             SearchLog.abandoned.is_(True), SearchLog.organisation_id.in_(members), SearchLog.created_at >= since)
         .group_by(func.lower(SearchLog.query)).order_by(func.count().desc()).limit(LIST_LIMIT))]

@@ -8,6 +8,7 @@ offers it (or offers it as discontinued) the item is shown with substitutes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from flask_babel import gettext
 from sqlalchemy import Integer, func, select, tuple_
@@ -137,7 +138,8 @@ def remove_favourite(user: User, favourite_id: int) -> bool:
 def ordered_before(user: User, limit: int = 30) -> list[tuple[CatalogueItem, int, bool]]:
     """Live items the user or the user's units ordered before: (item, times ordered, by the user)."""
     units = user.unit_ids(Role.ORDERER) | user.unit_ids(Role.APPROVER) | user.unit_ids(Role.UNIT_MANAGER)
-    rows = db.session.execute(
+    # The WHERE keeps catalogue lines only, so agreement and item number are never None.
+    rows = cast(list[tuple[int, str, int, int]], db.session.execute(
         select(Order.agreement_id, OrderLine.supplier_item_id, func.count(OrderLine.id),
                func.max((Order.orderer_id == user.id).cast(Integer)))
         .join(Order, Order.id == OrderLine.order_id)
@@ -145,7 +147,7 @@ def ordered_before(user: User, limit: int = 30) -> list[tuple[CatalogueItem, int
                Order.agreement_id.is_not(None),
                (Order.orderer_id == user.id) | Order.unit_id.in_(units or {-1}))
         .group_by(Order.agreement_id, OrderLine.supplier_item_id)
-        .order_by(func.count(OrderLine.id).desc()).limit(limit)).all()
+        .order_by(func.count(OrderLine.id).desc()).limit(limit)).all())
     live = live_items_by_key(user.organisation_id, [(a, s) for a, s, _, _ in rows])
     return [(live[(a, s)], n, bool(mine)) for a, s, n, mine in rows if (a, s) in live]
 
@@ -222,7 +224,7 @@ def can_use_template(user: User, template: OrderTemplate) -> bool:
 
 # --- cart lines whose item is gone -------------------------------------------------------------------------
 
-def cart_line_status(user: User, lines: list) -> dict[int, Remembered]:
+def cart_line_status(user: User, lines: list[Any]) -> dict[int, Remembered]:  # CartLine rows
     """For each catalogue line of the cart (``CartLine``): the item as the live catalogue offers it now.
 
     ``live`` is None when the item is discontinued, out of stock, hidden or no longer in
@@ -267,7 +269,7 @@ def refusal_to_order(organisation_id: int, item_id: int) -> str | None:
     item = db.session.scalar(select(CatalogueItem).where(
         CatalogueItem.id == item_id, CatalogueItem.catalogue_id.in_(live_catalogues_for(organisation_id))))
     if item is None:
-        return gettext("Varen finnes ikke i katalogene dine.")
+        return str(gettext("Varen finnes ikke i katalogene dine."))  # Flask-Babel is untyped
     if item.discontinued:
         why = gettext("varen er utgått")
     elif item.out_of_stock_reported_at is not None:
@@ -276,8 +278,8 @@ def refusal_to_order(organisation_id: int, item_id: int) -> str | None:
         why = gettext("varen er tatt ut av katalogen")
     substitutes = substitutes_for(organisation_id, item)
     if not substitutes:
-        return gettext("%(name)s kan ikke bestilles: %(why)s. Vi fant ingen erstatning; søk i katalogen.",
-                       name=item.name, why=why)
+        return str(gettext("%(name)s kan ikke bestilles: %(why)s. Vi fant ingen erstatning; søk i katalogen.",
+                           name=item.name, why=why))
     names = ", ".join(f"{s.name} ({s.supplier_item_id})" for s in substitutes)
-    return gettext("%(name)s kan ikke bestilles: %(why)s. Forslag: %(substitutes)s.",
-                   name=item.name, why=why, substitutes=names)
+    return str(gettext("%(name)s kan ikke bestilles: %(why)s. Forslag: %(substitutes)s.",
+                       name=item.name, why=why, substitutes=names))

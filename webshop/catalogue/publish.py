@@ -104,7 +104,7 @@ def publish_catalogue(catalogue: Catalogue) -> None:
     catalogue.published_at = utcnow()
 
 
-def _item_values(catalogue_id: int, row: ItemRow) -> dict:
+def _item_values(catalogue_id: int, row: ItemRow) -> dict[str, object]:
     return {
         "catalogue_id": catalogue_id,
         "supplier_item_id": row.supplier_item_id,

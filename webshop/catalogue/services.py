@@ -38,7 +38,7 @@ def today_in_norway() -> date:
     return utcnow().astimezone(ZoneInfo("Europe/Oslo")).date()
 
 
-def live_catalogues_for(organisation_id: int, day: date | None = None) -> Select[tuple[int]]:
+def live_catalogues_for(organisation_id: int, day: date | None = None) -> Select[int]:
     """Ids of the published catalogues the organisation may order from on ``day``."""
     day = day or today_in_norway()
     return (
@@ -146,8 +146,10 @@ class Live:
         return [(c.search_key or "", c.generation) for c in self.catalogues if supplier_id in (None, c.supplier_id)]
 
 
-def _synonym_cache() -> dict[int, tuple[tuple, dict[str, list[list[str]]]]]:
-    return current_app.extensions.setdefault("search_synonyms", {})
+def _synonym_cache() -> dict[int, tuple[tuple[object, ...], dict[str, list[list[str]]]]]:
+    cache: dict[int, tuple[tuple[object, ...], dict[str, list[list[str]]]]]
+    cache = current_app.extensions.setdefault("search_synonyms", {})
+    return cache
 
 
 def live_for(organisation_id: int) -> Live:
@@ -182,7 +184,7 @@ def live_for(organisation_id: int) -> Live:
     return Live(ensure_keys(catalogues), _cached_synonyms(collaboration_id, (count, last)))
 
 
-def _cached_synonyms(collaboration_id: int, fingerprint: tuple) -> dict[str, list[list[str]]]:
+def _cached_synonyms(collaboration_id: int, fingerprint: tuple[object, ...]) -> dict[str, list[list[str]]]:
     cache = _synonym_cache()
     cached = cache.get(collaboration_id)
     if cached is None or cached[0] != fingerprint:
@@ -296,7 +298,8 @@ def search_rows(organisation_id: int, query: str, *, limit: int = 20) -> tuple[i
     exact = {h.item_id for h in found.hits if h.exact}
     wanted = [h.item_id for h in found.hits]
     rows = {r[0]: r for r in db.session.execute(_ROW_QUERY.where(CatalogueItem.id.in_(wanted)))}
-    return found.total, [HitRow(*rows[h.item_id], exact_number_match=h.item_id in exact)
+    # 15 columns: past the arity SQLAlchemy types, so the row's tail is Any and mypy cannot count it.
+    return found.total, [HitRow(*rows[h.item_id], exact_number_match=h.item_id in exact)  # type: ignore[call-arg]
                          for h in found.hits if h.item_id in rows]
 
 
@@ -321,7 +324,7 @@ def load_items(ids: list[int]) -> list[CatalogueItem]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _facet_lists(live: Live, query: str, facets: Facets, include_hidden: bool):
+def _facet_lists(live: Live, query: str, facets: Facets, include_hidden: bool) -> dict[str, list[tuple[str, str, int]]]:
     """Counts for the supplier choices (each live catalogue is one agreement, so one supplier) and the
     UNSPSC segments; each facet is counted with the other choices applied but not its own."""
     without_supplier = Facets(None, facets.category, facets.eco, facets.price_min, facets.price_max)
