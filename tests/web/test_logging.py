@@ -31,7 +31,8 @@ def submitted_order(world, login_as, store) -> tuple[Order, object]:
     return store.scalar(select(Order)), login_as(world.approver)
 
 
-def test_an_approval_logs_one_audit_line_with_request_user_and_order(world, login_as, store, capsys):
+def test_an_approval_logs_one_audit_line_with_request_user_and_order(world, login_as, store, capsys, caplog):
+    caplog.set_level(logging.INFO)  # whatever LOG_LEVEL the environment sets
     order, approver = submitted_order(world, login_as, store)
     capsys.readouterr()  # forget what login and submit logged
 
@@ -87,4 +88,4 @@ def test_create_app_configures_logging_once(app):
     create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
     assert [h for h in logging.getLogger().handlers if isinstance(h, StderrHandler)] == before
     assert len(before) == 1
-    assert logging.getLogger().level == logging.INFO
+    assert logging.getLogger().level == logging.getLevelName(app.config["LOG_LEVEL"])
