@@ -49,9 +49,11 @@ run: seed
 test: install
 	@bash scripts/test.sh
 
+## ruff, the import contracts and mypy (files and strictness in pyproject.toml): all must be clean.
 lint: install
 	$(VENV)/bin/ruff check webshop ehf seed tests bench
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) instance/webshop.sqlite instance/outbox

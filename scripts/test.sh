@@ -8,8 +8,8 @@ PYTEST=".venv/bin/python -m pytest"
 DB_FREE=(--ignore=tests/unit --ignore=tests/ehf)
 PG_URL="${TEST_DATABASE_URL:-}"
 
-echo "== Lint: ruff, and the import contracts (ehf/ stays a standalone library) =="
-.venv/bin/ruff check webshop ehf seed tests bench && .venv/bin/lint-imports --no-cache
+echo "== Lint: ruff, the import contracts (ehf/ stays a standalone library) and mypy =="
+.venv/bin/ruff check webshop ehf seed tests bench && .venv/bin/lint-imports --no-cache && .venv/bin/mypy
 lint_rc=$?
 (( lint_rc == 0 )) && echo "lint ok"
 
