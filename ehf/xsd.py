@@ -1,5 +1,9 @@
 """UBL 2.1 XML Schema validation. Schemas are loaded from local files only (once per
-root element and directory, then cached); findings carry the rule id ``"XSD"``."""
+root element and directory, then cached); findings carry the rule id ``"XSD"``.
+
+The OASIS UBL 2.1 schemas ship inside the package (``ehf/schemas/ubl-2.1``, see its
+ORIGIN.md), so validation works on a machine with nothing beside the checkout or wheel.
+``$EHF_XSD_DIR`` or a ``directory`` argument overrides that copy."""
 from __future__ import annotations
 
 import os
@@ -14,12 +18,12 @@ from ehf.findings import Finding, Flag
 from ehf.sbdh import unwrap
 from ehf.xmlsafe import parse_bytes
 
-DEFAULT_XSD_DIR = Path(__file__).resolve().parents[2] / "shared/peppol/xsd/ubl-2.1"
+DEFAULT_XSD_DIR = Path(__file__).resolve().parent / "schemas" / "ubl-2.1"
 XSD_RULE = "XSD"
 
 
 def xsd_dir(directory: str | os.PathLike[str] | None = None) -> Path:
-    """The schema directory: the argument, else ``$EHF_XSD_DIR``, else the shared copy."""
+    """The schema directory: the argument, else ``$EHF_XSD_DIR``, else the packaged copy."""
     if directory is not None:
         return Path(directory)
     env = os.environ.get("EHF_XSD_DIR")

@@ -30,7 +30,7 @@ from ehf.catalogue import (
 from ehf.errors import EhfError
 from ehf.parties import PartyRef, Period
 from ehf.rules import t19
-from tests.ehf.shared_paths import XSD_DIR, examples
+from tests.ehf.shared_paths import NEEDS_SHARED, XSD_DIR, examples
 
 HEADER = CatalogueHeader(
     id="CAT-1",
@@ -99,6 +99,7 @@ def test_stream_official_examples(path: Path) -> None:
     assert again_header.provider == header.provider
 
 
+@NEEDS_SHARED
 def test_iso_8859_1_example_is_decoded_by_its_declaration() -> None:
     path = next(p for p in examples("catalogue") if p.name == "catalogue-wo-response-use-case-1.xml")
     assert path.read_bytes().startswith(b'<?xml version="1.0" encoding="ISO-8859-1"?>')
@@ -115,6 +116,7 @@ def test_iso_8859_1_example_is_decoded_by_its_declaration() -> None:
     assert [item.name for item in lines] == ["Miljømerket kopipapir 1", "Miljømerket kopipapir 2"]
 
 
+@NEEDS_SHARED
 def test_official_example_fields() -> None:
     path = next(
         p for p in examples("catalogue") if p.parent.name == "peppol" and p.name == "Catalogue_Example.xml"

@@ -14,7 +14,7 @@ from ehf.sbdh import unwrap
 from ehf.validation import select
 from ehf.xmlsafe import parse_bytes
 from tests.ehf.order_factory import make_order
-from tests.ehf.shared_paths import EXAMPLES
+from tests.ehf.shared_paths import EXAMPLES, NEEDS_SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,6 +63,7 @@ RULE_PREFIX = {
 }
 
 
+@NEEDS_SHARED
 @pytest.mark.parametrize("kind", OFFICIAL_EXAMPLES)
 def test_validates_each_supported_type(kind: str, capsys: pytest.CaptureFixture[str]) -> None:
     """The official Peppol example of each transaction passes, checked by its own rule set

@@ -22,7 +22,7 @@ from ehf.errors import EhfError
 from ehf.parties import PartyRef, Period
 from ehf.rules import t16
 from ehf.xsd import validate_xsd
-from tests.ehf.shared_paths import XSD_DIR, examples
+from tests.ehf.shared_paths import NEEDS_SHARED, XSD_DIR, examples
 
 SUPPLIER = PartyRef(endpoint_id="987654325", endpoint_scheme="0192", name="Leverandør AS", country_code="NO")
 CUSTOMER = PartyRef(endpoint_id="123456785", endpoint_scheme="0192", name="Eksempel kommune", country_code="NO")
@@ -75,6 +75,7 @@ def test_parse_official_examples(path: Path) -> None:
     assert schema().validate(etree.fromstring(rebuilt)), schema().error_log
 
 
+@NEEDS_SHARED
 def test_official_example_details() -> None:
     path = next(
         p for p in examples("despatch-advice") if p.parent.name == "peppol" and p.name.startswith("Despatch")

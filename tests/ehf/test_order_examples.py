@@ -10,7 +10,9 @@ import pytest
 from ehf import Flag, build_order, parse_order, validate
 from ehf.rules.t01 import RULES
 from ehf.xmlsafe import parse_bytes
-from tests.ehf.shared_paths import EXAMPLES, examples
+from tests.ehf.shared_paths import EXAMPLES, NEEDS_SHARED, examples
+
+pytestmark = NEEDS_SHARED  # reads ../shared/peppol (skipped when absent, fails with REQUIRE_SHARED=1)
 
 ORDER_EXAMPLES = examples("order")
 

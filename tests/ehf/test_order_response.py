@@ -31,7 +31,7 @@ from ehf.order_response import (
 from ehf.parties import PartyRef, Period
 from ehf.rules import t76
 from ehf.xsd import validate_xsd
-from tests.ehf.shared_paths import XSD_DIR, examples
+from tests.ehf.shared_paths import NEEDS_SHARED, XSD_DIR, examples
 
 SELLER = PartyRef(
     endpoint_id="987654325",
@@ -128,6 +128,7 @@ def test_parse_official_examples(path: Path) -> None:
     assert schema().validate(etree.fromstring(rebuilt)), schema().error_log
 
 
+@NEEDS_SHARED
 def test_parse_official_example_details() -> None:
     path = next(
         p
