@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(os.environ.get("WEBSHOP_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
@@ -35,6 +36,12 @@ class Config:
     # Largest request body (catalogue uploads); larger ones get a 413 before they are read into memory.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH") or 32 * 1024 * 1024)
     WTF_CSRF_TIME_LIMIT = int(os.environ.get("WTF_CSRF_TIME_LIMIT") or 8 * 3600)  # seconds a form stays valid
+    # A login session ends at logout, or this long after login at the latest (checked on the server).
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_LIFETIME_HOURS") or 12))
+    # Failed logins before a lockout of LOGIN_LOCKOUT_MINUTES: per account, and per client address.
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES") or 10)
+    LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS") or 100)
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES") or 15)
     # Largest quantity one order line may carry; anything above is almost certainly a typo.
     MAX_LINE_QUANTITY = 10_000
     SEARCH_PAGE_SIZE = 25

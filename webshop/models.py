@@ -11,6 +11,7 @@ from webshop.approvals.models import (  # noqa: F401  (approval policy and route
     PersonLimit,
     UnitBudget,
 )
+from webshop.auth.sessions import LoginSession  # noqa: F401  (issue 10: sessions that end at logout)
 from webshop.auth.tokens import ApiToken  # noqa: F401  (issue 5: API tokens)
 from webshop.cart.models import CartLine
 from webshop.catalogue.models import (  # noqa: F401  (issue 5: curation, favourites, templates, search log)
@@ -32,6 +33,7 @@ from webshop.catalogue.models import (  # noqa: F401  (issue 5: curation, favour
 from webshop.orders.models import AuditEvent, Order, OrderDocument, OrderLine
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, Unit, UnitKind, User
+from webshop.ratelimit import RateLimit  # noqa: F401  (issue 10: login throttling, inbound rate limit)
 from webshop.supplier.models import (  # noqa: F401  (issue 6: supplier side)
     InboundDocument,
     OrderLineStatus,

@@ -102,5 +102,6 @@ def init_app(app: Flask) -> None:
         from flask_babel import gettext as _
 
         limit = app.config.get("MAX_CONTENT_LENGTH") or 0
-        message = _("Filen er for stor. Største tillatte størrelse er %(size)s. Ingenting er lagret.", size=_size(limit))
+        message = _("Filen er for stor. Største tillatte størrelse er %(size)s. Ingenting er lagret.",
+                    size=_size(limit))
         return render_template("error.html", title=_("For stor fil"), message=message), 413
