@@ -7,12 +7,8 @@ A standalone library: it imports only the standard library and lxml. See README.
 ``Party`` here is the full Order party (:class:`ehf.model.Party`); the other messages
 use the slimmer :class:`PartyRef` (see :mod:`ehf.parties` for why there are two).
 
-``ehf.validate`` is the function. The module that defines it is
-:mod:`ehf.validation`; the old module path ``ehf.validate`` still works for
-``from ehf.validate import validate`` (it is loaded first, below, so that importing
-it later cannot turn the package attribute back into a module).
+The public API is ``__all__`` below (documented in README.md); import from ``ehf``.
 """
-import ehf.validate as _legacy_validate_module  # noqa: F401  (must precede the function import)
 from ehf.catalogue import (
     CatalogueHeader,
     CatalogueItem,

@@ -48,8 +48,6 @@ from ehf.namespaces import CAC, CATALOGUE
 from ehf.parties import PartyRef, Period
 from ehf.xmlsafe import SAFE_PARSER_OPTIONS, refuse_doctype
 
-Party = PartyRef  # the name this module exported before PartyRef existed
-
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:catalogue:3"
 PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:poacc:bis:catalogue_only:3"
 PEPPOL_PROFILE_WITHOUT_RESPONSE: Final = "urn:fdc:peppol.eu:poacc:bis:catalogue_wo_response:3"

@@ -48,8 +48,6 @@ from ehf.errors import EhfError
 from ehf.namespaces import DESPATCH_ADVICE
 from ehf.parties import PartyRef, Period
 
-Party = PartyRef  # the name this module exported before PartyRef existed
-
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3"
 PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:poacc:bis:despatch_advice:3"
 EHF_CUSTOMIZATION: Final = (

@@ -13,7 +13,7 @@ together with :meth:`OrderResponseLine.accepted`, :meth:`OrderResponseLine.rejec
 and :meth:`OrderResponseLine.changed` cover what a supplier usually answers
 (accept, reject, partial delivery, changed price or date).
 
-Parties are :class:`ehf.parties.PartyRef` (still importable here as ``Party``) and
+Parties are :class:`ehf.parties.PartyRef` and
 periods :class:`ehf.parties.Period`; the XML helpers live in :mod:`ehf._ubl`.
 """
 
@@ -51,21 +51,9 @@ from ehf._ubl import (
     time_value,
     unless_same,
 )
-from ehf._ubl import XML_SPACE as XML_SPACE
-from ehf._ubl import Scalar as Scalar
-from ehf._ubl import date_value as date_value
-from ehf._ubl import fmt as fmt
-from ehf._ubl import party as party
-from ehf._ubl import root_nsmap as root_nsmap
-from ehf._ubl import texts as texts
-from ehf._ubl import to_decimal as to_decimal
 from ehf.errors import EhfError
 from ehf.namespaces import ORDER_RESPONSE
 from ehf.parties import PartyRef, Period
-
-# The shared helpers used to live here: the "X as X" imports above keep their old names
-# importable from this module, and ``Party`` is the original name of PartyRef.
-Party = PartyRef
 
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:order_response:3"
 PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:poacc:bis:ordering:3"

@@ -6,9 +6,6 @@ are both ``OrderResponse``). The Order rules register themselves here; the modul
 ``ehf.rules.t76``, ``t19``, ``t58``, ``t16`` and ``t110`` are imported lazily if they
 exist, and each exposes ``RULES: RuleSet`` (optionally ``ROOT``, the root element
 name, ``CUSTOMIZATION_PREFIX`` and ``EHF_EXCLUDE`` to override the defaults below).
-
-This module used to be ``ehf.validate``; that name is now a thin re-export (the
-package attribute ``ehf.validate`` is the function, which shadowed the module).
 """
 from __future__ import annotations
 

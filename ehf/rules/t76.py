@@ -4,7 +4,7 @@ Peppol Order Response transaction 3.2").
 Each check mirrors the official Schematron assertion, including its XPath
 quirks on incomplete documents (an absent value compares false), so that the
 official unit-test fragments give the same verdicts. The XPath-semantics helpers
-it uses are in :mod:`ehf.rules.xpath` (and stay importable from here).
+it uses are in :mod:`ehf.rules.xpath`.
 """
 
 from __future__ import annotations
@@ -15,27 +15,16 @@ from typing import Final
 from lxml import etree
 
 from ehf.findings import Flag
-from ehf.rules.common import COMMON as COMMON
-from ehf.rules.common import common_includes as common_includes
+from ehf.rules.common import common_includes
 from ehf.rules.engine import RuleSet
-from ehf.rules.xpath import XNS as XNS
-from ehf.rules.xpath import customization_not_starting_with as customization_not_starting_with
-from ehf.rules.xpath import exists as exists
-from ehf.rules.xpath import first_decimal as first_decimal
-from ehf.rules.xpath import first_number as first_number
-from ehf.rules.xpath import lines_with_non_unique_id as lines_with_non_unique_id
-from ehf.rules.xpath import normalize as normalize
-from ehf.rules.xpath import party_without_name_or_id as party_without_name_or_id
-from ehf.rules.xpath import raw_strings as raw_strings
-from ehf.rules.xpath import round2 as round2
-from ehf.rules.xpath import string_value as string_value
-from ehf.rules.xpath import strings as strings
-from ehf.rules.xpath import xdecimal as xdecimal
-from ehf.rules.xpath import xnumber as xnumber
-from ehf.rules.xpath import xp as xp
-from ehf.rules.xpath import xround as xround
+from ehf.rules.xpath import (
+    customization_not_starting_with,
+    lines_with_non_unique_id,
+    normalize,
+    strings,
+    xp,
+)
 
-# The shared XPath helpers used to live here; the "X as X" imports keep them importable.
 CUSTOMIZATION_PREFIX: Final = "urn:fdc:peppol.eu:poacc:trns:order_response:3"
 
 

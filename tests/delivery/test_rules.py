@@ -12,7 +12,7 @@ from ehf.despatch_advice import parse_despatch_advice
 from ehf.findings import has_fatal
 from ehf.order import build_order, parse_order
 from ehf.order_response import LineStatus, ResponseCode, parse_order_response
-from ehf.validate import validate
+from ehf.validation import validate
 from webshop.delivery.rules import DeliveryState, after_failure, backoff
 from webshop.orders.rules import OrderStatus
 from webshop.supplier.rules import (

@@ -1,64 +1,80 @@
-"""The public API: everything in ``ehf.__all__`` imports, and the module paths the
-webshop and older code use keep working after the library was reorganised."""
+"""The documented public API (ehf/README.md, "Public API"): exactly these names are
+exported from ``ehf``, the documented modules expose their documented names, and the
+removed compatibility shims stay removed."""
 from __future__ import annotations
 
 import importlib
-import subprocess
-import sys
+import re
 from pathlib import Path
 
 import pytest
 
 import ehf
 
-LEGACY_NAMES = {
-    # webshop / tests outside tests/ehf
-    "ehf.validate": ["validate", "validate_root", "register", "select", "RULESETS", "Registration"],
-    "ehf.xsd": ["validate_xsd"],
-    "ehf.order": ["build_order", "parse_order"],
-    "ehf.findings": ["Finding", "has_fatal"],
-    "ehf.profiles": ["Profile"],
-    "ehf.orgnr": ["is_valid_orgnr", "is_valid_gtin"],
-    "ehf.codelists": ["UNECEREC20", "UNECEREC21"],
-    # helpers that moved to ehf._ubl, ehf.parties and ehf.rules.xpath
-    "ehf.order_response": ["Party", "Period", "NSMAP", "XML_SPACE", "add", "add_id", "add_party", "add_period",
-                           "attr", "date_value", "decimal", "document_root", "fmt", "identifiers", "party",
-                           "period", "prune_empty", "required_party", "required_text", "root_nsmap",
-                           "serialize", "text", "texts", "time_value", "to_decimal", "unless_same"],
-    "ehf.despatch_advice": ["Party", "Period"],
-    "ehf.catalogue": ["Party", "Period", "Classification", "Attachment", "parse_catalogue_line"],
-    "ehf.rules.t76": ["XNS", "COMMON", "common_includes", "customization_not_starting_with", "exists",
-                      "first_decimal", "first_number", "lines_with_non_unique_id", "normalize",
-                      "party_without_name_or_id", "raw_strings", "round2", "string_value", "strings",
-                      "xdecimal", "xnumber", "xp", "xround"],
+README = Path(ehf.__file__).resolve().parent / "README.md"
+
+# written out by hand: adding or removing a public name must change this test and the README
+PUBLIC = {
+    "EhfError", "Finding", "Flag", "has_fatal",
+    "register", "validate", "validate_xsd",
+    "Address", "AllowanceCharge", "Classification", "Contact", "Delivery", "MonetaryTotal", "Order",
+    "OrderLine", "Party", "Profile", "TaxCategory", "build_order", "parse_order",
+    "is_valid_gln", "is_valid_gtin", "is_valid_orgnr",
+    "PartyRef", "Period",
+    "LineStatus", "OrderResponse", "OrderResponseLine", "ResponseCode", "SubstituteItem",
+    "build_order_response", "parse_order_response",
+    "DespatchAdvice", "DespatchLine", "build_despatch_advice", "parse_despatch_advice",
+    "CatalogueHeader", "CatalogueItem", "CatalogueReader", "build_catalogue", "iter_catalogue",
+    "write_catalogue",
+}
+
+# the documented modules beside the package root, and what they offer
+MODULES = {
+    "ehf.model": ["Order", "OrderLine", "Party", "Address", "Contact", "Delivery"],
+    "ehf.profiles": ["Profile", "is_ehf_profile"],
+    "ehf.validation": ["validate", "validate_root", "select", "register"],
+    "ehf.xsd": ["validate_xsd", "xsd_dir", "DEFAULT_XSD_DIR"],
+    "ehf.sbdh": ["wrap", "unwrap", "is_sbdh"],
+    "ehf.codelists": ["UNECEREC20", "UNECEREC21", "ISO4217"],
+    "ehf.orgnr": ["is_valid_orgnr", "is_valid_gln", "is_valid_gtin"],
+    "ehf.catalogue": ["Classification", "iter_catalogue"],
 }
 
 
-def test_all_names_import() -> None:
-    assert sorted(ehf.__all__) == sorted(set(ehf.__all__))
-    for name in ehf.__all__:
+def test_exports_exactly_the_documented_names() -> None:
+    assert len(ehf.__all__) == len(set(ehf.__all__))
+    assert set(ehf.__all__) == PUBLIC
+    for name in PUBLIC:
         assert getattr(ehf, name) is not None
 
 
-@pytest.mark.parametrize("module", LEGACY_NAMES)
-def test_legacy_import_paths(module: str) -> None:
+def test_readme_lists_every_public_name() -> None:
+    section = README.read_text().split("## Public API", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`(\w+)`", section))
+    assert PUBLIC - listed == set()
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_documented_modules(module: str) -> None:
     mod = importlib.import_module(module)
-    missing = [n for n in LEGACY_NAMES[module] if not hasattr(mod, n)]
-    assert missing == []
+    assert [n for n in MODULES[module] if not hasattr(mod, n)] == []
 
 
-def test_party_aliases_are_the_same_type() -> None:
-    from ehf import catalogue, despatch_advice, order_response, parties
+def test_validate_is_the_function_and_the_old_module_is_gone() -> None:
+    assert callable(ehf.validate) and ehf.validate is ehf.validation.validate
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("ehf.validate")
 
-    assert order_response.Party is despatch_advice.Party is catalogue.Party is parties.PartyRef is ehf.PartyRef
-    assert ehf.Party is not ehf.PartyRef  # the full Order party (ehf.model.Party) is a different type
+
+@pytest.mark.parametrize(("module", "name"), [
+    ("ehf.order_response", "Party"), ("ehf.despatch_advice", "Party"), ("ehf.catalogue", "Party"),
+    ("ehf.order_response", "to_decimal"), ("ehf.order_response", "root_nsmap"),
+    ("ehf.rules.t76", "round2"), ("ehf.rules.t76", "xround"),
+])
+def test_removed_aliases_stay_removed(module: str, name: str) -> None:
+    assert not hasattr(importlib.import_module(module), name)
 
 
-def test_ehf_validate_stays_the_function_whatever_is_imported_first() -> None:
-    """``ehf.validate`` (the function) shadows the old module of that name; importing the
-    old module path in any order must not turn the attribute back into a module."""
-    code = ("from ehf.validate import validate as v; import ehf, ehf.validation; "
-            "assert ehf.validate is v is ehf.validation.validate and callable(ehf.validate); print('ok')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=Path(ehf.__file__).resolve().parents[1])
-    assert out.stdout.strip() == "ok", out.stderr
+def test_the_two_party_types_are_different() -> None:
+    assert ehf.Party is ehf.model.Party
+    assert ehf.PartyRef is not ehf.Party

@@ -20,7 +20,7 @@ from ehf.despatch_advice import DespatchAdvice, parse_despatch_advice
 from ehf.errors import EhfError
 from ehf.findings import has_fatal
 from ehf.order_response import OrderResponse, parse_order_response
-from ehf.validate import validate
+from ehf.validation import validate
 from webshop.dbtypes import utcnow
 from webshop.delivery.sql import rows_changed
 from webshop.extensions import db
