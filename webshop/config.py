@@ -50,6 +50,13 @@ class Config:
     # Where suppliers or an access point drop inbound EHF documents (folder transport).
     INBOX_DIR = os.environ.get("INBOX_DIR") or None
     INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES") or 2 * 1024 * 1024)
+    # Documents one supplier key may post per window (counted in the database: holds across servers).
+    INBOUND_RATE_LIMIT = int(os.environ.get("INBOUND_RATE_LIMIT") or 120)
+    INBOUND_RATE_WINDOW_SECONDS = int(os.environ.get("INBOUND_RATE_WINDOW_SECONDS") or 60)
+    # Raw XML of processed inbound documents is deleted after this many days; the record of what was done stays.
+    INBOUND_RETENTION_DAYS = int(os.environ.get("INBOUND_RETENTION_DAYS") or 90)
+    # Supplier endpoints over plain http to loopback (a local test receiver). Unset: only in debug and testing.
+    ALLOW_HTTP_LOOPBACK_ENDPOINTS = _flag("ALLOW_HTTP_LOOPBACK_ENDPOINTS")
     # Outgoing e-mail (approval reminders). No MAIL_SERVER: reminders are in-app only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)

@@ -56,10 +56,11 @@ class SimulatedMessage(db.Model):
 
 
 class InboundDocument(db.Model):
-    """An EHF document received from a supplier, kept as received whatever happens to it."""
+    """An EHF document received from a supplier, kept as received until the retention period ends."""
 
     __tablename__ = "inbound_documents"
-    __table_args__ = (Index("ix_inbound_documents_dedup", "kind", "sender_endpoint", "document_id"),)
+    __table_args__ = (Index("ix_inbound_documents_dedup", "kind", "sender_endpoint", "document_id"),
+                      Index("ix_inbound_documents_purge", "xml_purged_at", "received_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     source: Mapped[str] = mapped_column(String(200))
@@ -75,7 +76,11 @@ class InboundDocument(db.Model):
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
     response_code: Mapped[str | None] = mapped_column(String(2))
     outcome: Mapped[str | None] = mapped_column(String(30))  # accepted/rejected/partial/changed/delivered/late
-    reason: Mapped[str | None] = mapped_column(Text)  # why quarantined, duplicate or ignored
+    reason: Mapped[str | None] = mapped_column(Text)  # why quarantined, duplicate or ignored (shown to people)
+    # what the sender was told instead, where the reason would reveal other orders (issue 10)
+    public_reason: Mapped[str | None] = mapped_column(Text)
+    # the raw XML is emptied after INBOUND_RETENTION_DAYS; the row (what was done, sha256) stays
+    xml_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the supplier whose token sent it over HTTP: the document must be about that supplier's order
     sent_by_supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"))
