@@ -1,12 +1,15 @@
-"""Forms for supplier settings (trainer), goods receipt and the line buttons."""
+"""Forms for supplier settings (the simulator for the trainer; transport and endpoint for the
+central buyer), the inbound key, goods receipt and the line buttons."""
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from webshop.supplier.endpoints import EndpointRefused, check_endpoint_url, loopback_allowed
 from webshop.supplier.rules import Behaviour, TransportKind
 
 TRANSPORT_LABELS = {
@@ -30,10 +33,28 @@ def _int(label, low: int, high: int, default: int) -> IntegerField:
         NumberRange(min=low, max=high, message=_l("Skriv et tall fra %(min)s til %(max)s.", min=low, max=high))])
 
 
-class SettingsForm(FlaskForm):
-    transport = SelectField(_l("Sendes som"), choices=[SelectChoice(k.value, v) for k, v in TRANSPORT_LABELS.items()])
-    endpoint_url = StringField(_l("Adresse for HTTP (https://…)"), validators=[
-        Optional(), Length(max=500), URL(require_tld=False, message=_l("Skriv en gyldig adresse (https://…)."))])
+ENDPOINT_MESSAGES = {
+    "scheme": _l("Adressen må bruke https://, ikke http://."),
+    "no_host": _l("Adressen må begynne med https:// og ha et vertsnavn."),
+    "credentials": _l("Adressen kan ikke inneholde brukernavn eller passord."),
+    "port": _l("Adressen har et ugyldig portnummer."),
+    "loopback": _l("%(subject)s er maskinen selv (loopback) og kan ikke motta ordrer."),
+    "link_local": _l("%(subject)s er en lenkelokal adresse (som 169.254.169.254) og kan ikke brukes."),
+    "unspecified": _l("%(subject)s er en uspesifisert adresse og kan ikke brukes."),
+    "multicast": _l("%(subject)s er en multicast-adresse og kan ikke brukes."),
+    "private": _l("%(subject)s er en adresse i et privat nett og kan ikke brukes."),
+    "not_global": _l("%(subject)s er ikke en offentlig adresse og kan ikke brukes."),
+    "unresolvable": _l("Kunne ikke slå opp %(subject)s: navnet finnes ikke eller svarer ikke."),
+}
+SIMULATOR_FIELDS = ("behaviour", "out_of_stock_items", "out_of_stock_lines", "backorder_days",
+                    "quantity_change_percent", "price_change_percent", "answer_delay_seconds", "delivery_parts",
+                    "part_interval_minutes")
+TRANSPORT_FIELDS = ("transport", "endpoint_url")
+
+
+class SimulatorForm(FlaskForm):
+    """What the trainer may change: the simulated supplier's behaviour, nothing about where orders go."""
+
     behaviour = SelectField(_l("Simulert leverandør"),
                             choices=[SelectChoice(k.value, v) for k, v in BEHAVIOUR_LABELS.items()])
     out_of_stock_items = StringField(_l("Utsolgte varenumre (kommaseparert)"), validators=[Length(max=1000)])
@@ -47,6 +68,20 @@ class SettingsForm(FlaskForm):
     delivery_parts = _int(_l("Leverer i antall deler"), 1, 10, 1)
     part_interval_minutes = _int(_l("Tid mellom delleveranser (minutter)"), 0, 30 * 24 * 60, 1440)
 
+
+class SettingsForm(SimulatorForm):
+    """The central buyer's form: the simulator, and where the supplier's orders are sent."""
+
+    transport = SelectField(_l("Sendes som"), choices=[SelectChoice(k.value, v) for k, v in TRANSPORT_LABELS.items()])
+    endpoint_url = StringField(_l("Adresse for HTTP (https://…)"), validators=[Optional(), Length(max=500)])
+
+    def validate_endpoint_url(self, field: StringField) -> None:
+        try:
+            check_endpoint_url(field.data or "", allow_http_loopback=loopback_allowed(
+                current_app.config, debug=current_app.debug))
+        except EndpointRefused as refused:
+            raise ValidationError(str(ENDPOINT_MESSAGES[refused.code] % {"subject": refused.subject})) from None
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.transport.data == TransportKind.HTTP.value and not self.endpoint_url.data:
@@ -54,6 +89,12 @@ class SettingsForm(FlaskForm):
             self.endpoint_url.errors = [*self.endpoint_url.errors, message]
             return False
         return valid
+
+
+class NewKeyForm(FlaskForm):
+    """Make the supplier's inbound key; replacing one needs the box ticked (the old key stops working)."""
+
+    confirm_replace = BooleanField(_l("Jeg forstår at den gamle nøkkelen slutter å virke med en gang."))
 
 
 class LineActionForm(FlaskForm):
