@@ -8,7 +8,7 @@ kept. Documents still waiting to be processed are never touched.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 import click
 from flask import current_app
@@ -39,7 +39,7 @@ def purge_raw_documents(*, days: int, now: datetime | None = None, limit: int = 
         .order_by(InboundDocument.id).limit(limit)))
     if not ids:
         return 0
-    result = cast(CursorResult, db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(
         update(InboundDocument).where(InboundDocument.id.in_(ids), InboundDocument.xml_purged_at.is_(None))
         .values(xml=b"", xml_purged_at=now)))
     purged = result.rowcount
