@@ -148,7 +148,7 @@ def _suppliers(rows: list[dict[str, Any]]) -> dict[str, Supplier]:
         db.session.add(supplier)
         suppliers[supplier.key] = supplier
     db.session.flush()
-    from webshop.supplier.services import seed_settings  # issue 6: simulated suppliers for demos
+    from webshop.supplier.settings import seed_settings  # issue 6: simulated suppliers for demos
 
     for row in rows:
         seed_settings(suppliers[row["key"]], row)

@@ -7,11 +7,27 @@ from flask import Flask, current_app, has_request_context, redirect, render_temp
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from webshop import (
+    models,  # noqa: F401  (register every table)
+    security,
+)
 from webshop import sqlite as _sqlite  # noqa: F401  (registers the SQLite pragmas)
+from webshop.admin.views import bp as admin_bp
+from webshop.api.views import bp as api_bp
+from webshop.approvals.views import bp as approvals_bp
+from webshop.auth.views import bp as auth_bp
+from webshop.cart.views import bp as cart_bp
+from webshop.catalogue.curation_views import bp as curation_bp
+from webshop.catalogue.views import bp as catalogue_bp
+from webshop.cli import register_cli
 from webshop.config import INSTANCE_DIR, Config
 from webshop.extensions import babel, csrf, db, login_manager, migrate
 from webshop.logs import init_logging
-from webshop import security
+from webshop.orders.views import bp as orders_bp
+from webshop.subscriptions import connect_all
+from webshop.supplier.api import bp as supplier_api_bp
+from webshop.supplier.views import bp as supplier_bp
+from webshop.templating import register_templating
 
 
 def select_locale() -> str:
@@ -38,28 +54,10 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
-    from webshop import models  # noqa: F401  (register every table)
-    from webshop.admin.views import bp as admin_bp
-    from webshop.approvals.views import bp as approvals_bp
-    from webshop.auth.views import bp as auth_bp
-    from webshop.cart.views import bp as cart_bp
-    from webshop.catalogue.views import bp as catalogue_bp
-    from webshop.cli import register_cli
-    from webshop.orders.views import bp as orders_bp
-    from webshop.templating import register_templating
-
-    for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp):
+    for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp, api_bp, curation_bp,
+               supplier_bp, supplier_api_bp):
         app.register_blueprint(bp)
-    from webshop.api.views import bp as api_bp  # issue 5: JSON API + API tokens
-    from webshop.catalogue.curation_views import bp as curation_bp  # issue 5: catalogue curation
-
-    app.register_blueprint(api_bp)
-    app.register_blueprint(curation_bp)
-    from webshop.supplier.api import bp as supplier_api_bp  # issue 6: POST /api/v1/ehf/inbound
-    from webshop.supplier.views import bp as supplier_bp  # issue 6: supplier side
-
-    app.register_blueprint(supplier_bp)
-    app.register_blueprint(supplier_api_bp)
+    connect_all()  # every receiver of the order signals: webshop/subscriptions.py
     register_templating(app)
     register_cli(app)
 

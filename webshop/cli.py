@@ -2,13 +2,24 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from webshop.approvals.reminders import approvals_cli
+from webshop.auth.tokens import create_token
+from webshop.catalogue.csv_import import CatalogueImportError, ItemRow, iter_file
+from webshop.catalogue.ehf_import import read_ehf_catalogue
+from webshop.catalogue.models import Agreement
+from webshop.catalogue.publish import import_catalogue
+from webshop.delivery.worker import worker_command
 from webshop.extensions import db
+from webshop.orders.models import OrderDocument
+from webshop.orgs.models import User
+from webshop.supplier.retention import inbound_cli
 
 seed_cli = AppGroup("seed", help="Demo and training data.")
 catalogue_cli = AppGroup("catalogue", help="Catalogue import and publishing.")
@@ -19,7 +30,7 @@ ehf_cli = AppGroup("ehf", help="EHF messages.")
 @click.option("--reset", is_flag=True, help="Delete all data first (refused otherwise on a non-empty database).")
 def seed_demo(reset: bool) -> None:
     """Load the demo collaboration, its users, catalogues and orders."""
-    from seed.loader import SeedError, load_demo
+    from seed.loader import SeedError, load_demo  # lazy: the demo data (and its builders) load only for this command
 
     try:
         result = load_demo(reset=reset)
@@ -43,16 +54,12 @@ def print_accounts(accounts: list[tuple[str, str, str, str]]) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def catalogue_import(reference: str, draft: bool, path: str) -> None:
     """Import a catalogue CSV as a new version of the agreement's catalogue."""
-    from webshop.catalogue.csv_import import CatalogueImportError, iter_file
-    from webshop.catalogue.models import Agreement
-    from webshop.catalogue.publish import import_catalogue
-
     agreement = db.session.scalar(select(Agreement).where(Agreement.reference == reference))
     if agreement is None:
         raise click.ClickException(f"Fant ingen avtale med referanse {reference}.")
     counted = [0]
 
-    def rows():  # streamed: a million rows never sit in memory at once
+    def rows() -> Iterator[ItemRow]:  # streamed: a million rows never sit in memory at once
         for row in (_ehf_rows(path) if path.lower().endswith(".xml") else iter_file(path)):
             counted[0] += 1
             yield row
@@ -68,10 +75,8 @@ def catalogue_import(reference: str, draft: bool, path: str) -> None:
     click.echo(f"{counted[0]} varer importert som versjon {catalogue.version} ({catalogue.status}).")
 
 
-def _ehf_rows(path: str):
+def _ehf_rows(path: str) -> Iterator[ItemRow]:
     """EHF / Peppol BIS Catalogue 3 lines as import rows (see webshop.catalogue.ehf_import)."""
-    from webshop.catalogue.ehf_import import read_ehf_catalogue
-
     with open(path, "rb") as fh:
         yield from read_ehf_catalogue(fh.read())
 
@@ -84,9 +89,6 @@ token_cli = AppGroup("token", help="Personal API tokens.")
 @click.option("--name", default="CLI", help="A name to tell the token apart on the profile page.")
 def token_create(email: str, name: str) -> None:
     """Create an API token for EMAIL; the token is printed on the last line."""
-    from webshop.auth.tokens import create_token
-    from webshop.orgs.models import User
-
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise click.ClickException(f"Fant ingen bruker med e-post {email}.")
@@ -100,8 +102,6 @@ def token_create(email: str, name: str) -> None:
 @click.argument("order_id", type=int)
 def ehf_export(order_id: int) -> None:
     """Print the EHF order XML stored for ORDER_ID."""
-    from webshop.orders.models import OrderDocument
-
     document = db.session.scalar(
         select(OrderDocument).where(OrderDocument.order_id == order_id).order_by(OrderDocument.id.desc())
     )
@@ -111,10 +111,7 @@ def ehf_export(order_id: int) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from webshop.approvals.reminders import approvals_cli
-
     for group in (seed_cli, catalogue_cli, ehf_cli, approvals_cli, token_cli):
         app.cli.add_command(group)
-    from webshop.delivery.worker import worker_command  # issue 6: `flask --app webshop worker`
-
     app.cli.add_command(worker_command)
+    app.cli.add_command(inbound_cli)  # `flask inbound purge`: raw inbound XML past its retention period

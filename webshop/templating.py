@@ -9,7 +9,10 @@ from flask_babel import format_currency, format_datetime, format_decimal, get_lo
 from flask_babel import lazy_gettext as _l
 
 from webshop import permissions
+from webshop.cart.services import cart_line_price
+from webshop.orders.money import line_savings
 from webshop.orders.rules import OrderStatus
+from webshop.orders.services import can_cancel_order
 from webshop.orgs.models import Role
 
 STATUS_LABELS = {
@@ -57,6 +60,7 @@ ACTION_LABELS = {
     "line_cancelled": _l("Linje kansellert"),
     "line_reordered": _l("Linje bestilt på nytt"),
     "delivery_retry": _l("Sending prøves på nytt"),
+    "cancelled": _l("Kansellert"),
 }
 ROLE_LABELS = {
     Role.ORDERER: _l("Bestiller"),
@@ -91,6 +95,7 @@ def register_templating(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(quantity)
     app.add_template_filter(oslo_time)
+    app.add_template_filter(cart_line_price)  # the price a cart line will be ordered at (orders.money)
     app.add_template_filter(lambda d: format(d.normalize(), "f"), "plain_number")
     app.add_template_filter(lambda s: STATUS_LABELS.get(s, s), "status_label")
     app.add_template_filter(lambda s: STATUS_COLORS.get(s, "neutral"), "status_color")
@@ -98,6 +103,8 @@ def register_templating(app: Flask) -> None:
     app.add_template_filter(lambda s: ROLE_LABELS.get(s, s), "role_label")
     app.add_template_filter(lambda s: UNIT_LABELS.get(s, s), "unit_label")
     app.jinja_env.globals.update(
+        line_savings=line_savings,
+        can_cancel_order=can_cancel_order,
         can_approve=permissions.can_approve,
         can_order=permissions.can_order,
         is_approver=permissions.is_approver,

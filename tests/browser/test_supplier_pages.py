@@ -17,9 +17,8 @@ from sqlalchemy import select
 
 from webshop.catalogue.models import CatalogueItem
 from webshop.dbtypes import utcnow
-from webshop.delivery.rules import DeliveryState
 from webshop.orders.models import Order, OrderDocument
-from webshop.orders.rules import OrderStatus
+from webshop.orders.rules import DeliveryState, OrderStatus
 from webshop.orgs.models import Role, RoleAssignment, User
 
 pytestmark = pytest.mark.browser

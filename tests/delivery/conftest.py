@@ -104,10 +104,10 @@ def approved_orders(app, world) -> Callable[..., list[int]]:
 
     def make(n: int, items: tuple[str, ...] = ("KP-100",)) -> list[int]:
         from webshop.cart import services as cart
-        from webshop.delivery.outbox import queue_order_message
         from webshop.extensions import db
+        from webshop.orders import lifecycle
         from webshop.orders import services as orders
-        from webshop.orders.rules import OrderStatus
+        from webshop.orders.rules import OrderStatus, Trigger
         from webshop.orgs.models import User
 
         ids = []
@@ -117,8 +117,8 @@ def approved_orders(app, world) -> Callable[..., list[int]]:
                 for key in items:
                     cart.add_item(orderer, world.items[key].id, Decimal(2))
                 (order,) = orders.submit_cart(orderer, unit_id=world.school.id)
-                orders.change_status(order, OrderStatus.APPROVED, by=approver, action="approved")
-                queue_order_message(order)
+                # the approved signal's receiver (delivery.outbox) queues the EHF message
+                lifecycle.change_status(order, OrderStatus.APPROVED, by=approver, trigger=Trigger.APPROVER)
                 db.session.commit()
                 ids.append(order.id)
         return ids

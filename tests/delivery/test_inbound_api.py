@@ -12,7 +12,6 @@ import pytest
 from helpers import page_text
 from sqlalchemy import func, select
 from test_worker_faults import _despatch, _response
-
 from webshop.orders.models import Order
 from webshop.orders.rules import OrderStatus
 
@@ -64,9 +63,8 @@ def order_xml(app, order_id, build, *args, **kwargs) -> bytes:
 
 def test_inbound_accepts_sbdh_wrapped_response_and_despatch_and_recognises_a_duplicate(
         app, world, sent_order, token, store):
-    from lxml import etree
-
     from ehf.sbdh import wrap
+    from lxml import etree
     from webshop.supplier.rules import InboundState
 
     response = order_xml(app, sent_order, _response, [(1, "accepted"), (2, "rejected")], doc_id="OR-1", hour=9)
@@ -164,8 +162,9 @@ def test_inbound_malformed_and_foreign_documents_are_400_with_the_reason(app, wo
                                                                          login_as, people):
     from webshop.catalogue.models import Supplier
     from webshop.extensions import db
-    from webshop.supplier import services
     from webshop.supplier.rules import InboundState
+
+    from webshop.supplier import settings as supplier_settings
 
     response = order_xml(app, sent_order, _response, [], doc_id="OR-1", hour=9)
     client = app.test_client()
@@ -180,7 +179,7 @@ def test_inbound_malformed_and_foreign_documents_are_400_with_the_reason(app, wo
         db.session.add(other)
         db.session.flush()
         admin = db.session.get(type(world.coordinator), world.coordinator.id)
-        other_token = services.create_inbound_token(services.settings_for(other), by=admin)
+        other_token = supplier_settings.create_inbound_token(supplier_settings.settings_for(other), by=admin)
         db.session.commit()
     foreign = post(client, response, other_token)
     assert foreign.status_code == 400 and "annen leverandørs nøkkel" in foreign.get_json()["error"]

@@ -13,8 +13,8 @@ from ehf.findings import has_fatal
 from ehf.order import build_order, parse_order
 from ehf.order_response import LineStatus, ResponseCode, parse_order_response
 from ehf.validation import validate
-from webshop.delivery.rules import DeliveryState, after_failure, backoff
-from webshop.orders.rules import OrderStatus
+from webshop.delivery.rules import after_failure, backoff
+from webshop.orders.rules import DeliveryState, OrderStatus
 from webshop.supplier.rules import (
     Behaviour,
     LineFacts,

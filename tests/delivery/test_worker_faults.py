@@ -14,9 +14,8 @@ from helpers import page_text
 from sqlalchemy import func, select
 
 from webshop.dbtypes import clock_set_to, utcnow
-from webshop.delivery.rules import DeliveryState
 from webshop.orders.models import AuditEvent, Order, OrderDocument
-from webshop.orders.rules import OrderStatus
+from webshop.orders.rules import DeliveryState, OrderStatus
 
 
 def _all_delivered(store, ids) -> bool:

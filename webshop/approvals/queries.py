@@ -12,7 +12,7 @@ from webshop.approvals.models import ApprovalDecision, ApprovalStep, ApprovalSte
 from webshop.approvals.policy import Absence, effective_approvers
 from webshop.catalogue.services import today_in_norway
 from webshop.extensions import db
-from webshop.orders.models import Order
+from webshop.orders.models import Order, OrderLine
 from webshop.orders.rules import SPEND_COMMITTING, OrderStatus
 from webshop.orgs.models import Role, User
 
@@ -119,7 +119,5 @@ def inbox_query(user: User, *, unit_id: int | None = None, catalogue_only: bool 
     if min_total is not None:
         query = query.where(Order.total >= min_total)
     if catalogue_only:
-        from webshop.orders.models import OrderLine
-
         query = query.where(~exists().where(OrderLine.order_id == Order.id, OrderLine.is_free_text.is_(True)))
     return query

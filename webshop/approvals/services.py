@@ -3,9 +3,10 @@
 The policy (municipality settings, tiers, unit budget, person limits) is loaded
 into the pure dataclasses of ``policy.py``; the route that comes out is copied
 onto the order as ``ApprovalStep`` rows. Deciding a step is a compare-and-set on
-that step row, so two approvers acting at once store exactly one decision. On the
-last approval the EHF order is built and stored in the same transaction (the
-outbox row), exactly once. Service functions flush; the caller commits.
+that step row, so two approvers acting at once store exactly one decision. The
+last decision moves the order through ``orders.lifecycle``; whatever follows an
+approval (the EHF message in the outbox) is a ``signals.approved`` receiver in its
+own module. Service functions flush; the caller commits.
 """
 from __future__ import annotations
 
@@ -33,15 +34,18 @@ from webshop.approvals.models import (
 )
 from webshop.approvals.queries import current_step, month_spend
 from webshop.cart.models import CartLine
-from webshop.cart.services import CartError
+from webshop.cart.services import CartError, cart_line_price, cart_lines
 from webshop.dbtypes import utcnow
-from webshop.delivery.outbox import queue_order_message
+from webshop.errors import DomainError
 from webshop.extensions import db
+from webshop.orders.errors import AlreadyDecided, OrderError
+from webshop.orders.lifecycle import change_status
 from webshop.orders.models import Order, OrderDocument
-from webshop.orders.rules import OrderStatus
-from webshop.orders.services import AlreadyDecided, OrderError, change_status
+from webshop.orders.money import line_total, order_total
+from webshop.orders.rules import OrderStatus, Trigger
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
 from webshop.permissions import Refusal, approval_refused
+from webshop.templating import money
 
 REFUSAL_MESSAGES = {
     Refusal.OTHER_ORGANISATION: _l("Ordren tilhører en annen organisasjon."),
@@ -54,8 +58,6 @@ REFUSAL_MESSAGES = {
 
 
 def kr(value: Decimal | None) -> str:
-    from webshop.templating import money
-
     return money(value)
 
 
@@ -208,16 +210,17 @@ def lock_spend(*, orderer_id: int, unit_id: int) -> None:
     db.session.execute(select(Unit.id).where(Unit.id == unit_id).with_for_update(key_share=True)).all()
 
 
-def order_submitted(order: Order, *, by: User) -> None:
-    """Called for every new order: refuse it on a hard cap, approve it automatically, or store its route."""
+def route_submitted_order(order: Order, **_signal: object) -> None:
+    """``signals.submitted`` receiver, so every new order passes here: refuse it on a hard cap
+    (raising undoes the submit), approve it automatically, or store its route."""
     lock_spend(orderer_id=order.orderer_id, unit_id=order.unit_id)
     route = route_for_order(order)
     if route.is_blocked:
         raise CartError(_("Bestillingen til %(supplier)s kan ikke sendes: %(why)s.", supplier=order.supplier.name,
                           why="; ".join(explain(f) for f in route.blocked)))
     if route.is_auto_approved:
-        change_status(order, OrderStatus.APPROVED, by=None, action="auto_approved", comment=explain_route(route))
-        queue_order_message(order)
+        change_status(order, OrderStatus.APPROVED, by=None, trigger=Trigger.APPROVAL_POLICY,
+                      comment=explain_route(route))
         return
     store_route(order, route)  # the steps carry the explanation; the audit log shows the decisions
 
@@ -283,14 +286,18 @@ def _decide(order: Order, *, by: User, decision: Decision, comment: str) -> bool
         return False
     new = {Decision.APPROVED: OrderStatus.APPROVED, Decision.REJECTED: OrderStatus.REJECTED,
            Decision.RETURNED: OrderStatus.RETURNED}[decision]
-    change_status(order, new, by=by, action=decision.value, comment=comment or None)
+    change_status(order, new, by=by, trigger=Trigger.APPROVER, comment=comment or None)
     return True
 
 
 def approve_order(order: Order, *, by: User, comment: str = "") -> OrderDocument | None:
-    """Approve the current step; on the last step build and store the EHF order (once). None: more steps wait."""
+    """Approve the current step. On the last step the order is approved and (through the
+    ``signals.approved`` receiver in delivery) its EHF message queued: that message is
+    returned. None: more steps wait."""
     if _decide(order, by=by, decision=Decision.APPROVED, comment=comment):
-        return queue_order_message(order)
+        db.session.flush()
+        return db.session.scalar(select(OrderDocument).where(OrderDocument.order_id == order.id)
+                                 .order_by(OrderDocument.id.desc()).limit(1))
     db.session.flush()
     return None
 
@@ -303,23 +310,11 @@ def reject_order(order: Order, *, by: User, comment: str) -> None:
 
 
 def return_order(order: Order, *, by: User, comment: str) -> None:
-    """Send the order back for changes: it is closed and its lines go back into the orderer's cart."""
+    """Send the order back for changes: it is closed, and (``signals.returned`` receiver in
+    cart.services) its lines go back into the orderer's cart."""
     if not comment.strip():
         raise OrderError(_("Skriv hva som må endres før ordren sendes tilbake."))
     _decide(order, by=by, decision=Decision.RETURNED, comment=comment.strip())
-    for line in order.lines:
-        if line.is_free_text or line.item_id is None:
-            db.session.add(CartLine(user_id=order.orderer_id, supplier_id=order.supplier_id, description=line.name,
-                                    unit_code=line.unit_code, estimated_price=line.unit_price,
-                                    quantity=line.quantity))
-        else:
-            existing = db.session.scalar(select(CartLine).where(CartLine.user_id == order.orderer_id,
-                                                                CartLine.item_id == line.item_id))
-            if existing is not None:
-                existing.quantity += line.quantity
-            else:
-                db.session.add(CartLine(user_id=order.orderer_id, supplier_id=order.supplier_id,
-                                        item_id=line.item_id, quantity=line.quantity))
     db.session.flush()
 
 
@@ -330,7 +325,7 @@ def return_order(order: Order, *, by: User, comment: str) -> None:
 DEPUTY_ROLES = (Role.APPROVER, Role.UNIT_MANAGER, Role.COORDINATOR)
 
 
-class SubstituteError(Exception):
+class SubstituteError(DomainError):
     """A deputy that cannot be named; the message is shown to the user."""
 
 
@@ -377,9 +372,6 @@ def unit_of(unit_id: int) -> Unit | None:
 
 def preview_cart(user: User, unit_id: int | None) -> list[tuple[str, Decimal, P.Route, str]]:
     """For each supplier in the cart: (supplier, total, route, explanation) if it were submitted now."""
-    from webshop.cart.services import cart_lines
-    from webshop.orders.rules import line_total
-
     if unit_id is None or unit_id not in user.unit_ids(Role.ORDERER):
         return []
     groups: dict[int, list[CartLine]] = {}
@@ -389,8 +381,7 @@ def preview_cart(user: User, unit_id: int | None) -> list[tuple[str, Decimal, P.
     mine, unit_spend = month_spend(orderer_id=user.id), month_spend(unit_id=unit_id)
     previews = []
     for lines in groups.values():
-        total = sum((line_total(line.quantity, line.item.price if line.item else (line.estimated_price or Decimal(0)))
-                     for line in lines), Decimal("0.00"))
+        total = order_total(line_total(line.quantity, cart_line_price(line)) for line in lines)
         agreement_id = next((line.item.catalogue.agreement_id for line in lines if line.item), None)
         facts = P.OrderFacts(total=total, orderer_id=user.id, agreement_id=agreement_id,
                              free_text_lines=sum(1 for line in lines if line.item is None),

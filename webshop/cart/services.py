@@ -12,11 +12,14 @@ from sqlalchemy.orm import joinedload
 from webshop.cart.models import CartLine
 from webshop.catalogue.models import Agreement, Supplier, agreement_members
 from webshop.catalogue.services import orderable_item, today_in_norway
+from webshop.errors import DomainError
 from webshop.extensions import db
+from webshop.orders import money
+from webshop.orders.models import Order
 from webshop.orgs.models import User
 
 
-class CartError(Exception):
+class CartError(DomainError):
     """A cart change that cannot be made; the message is shown to the user."""
 
 
@@ -42,6 +45,16 @@ def cart_lines(user: User) -> list[CartLine]:
             .order_by(CartLine.supplier_id, CartLine.id)
         )
     )
+
+
+def cart_line_price(line: CartLine) -> Decimal:
+    """The unit price this line will be ordered at (money.cart_line_price: catalogue price or estimate)."""
+    return money.cart_line_price(line.item.price if line.item is not None else None, line.estimated_price)
+
+
+def cart_line_total(line: CartLine) -> Decimal:
+    """What this line will cost, excl. VAT, rounded to øre as on the order."""
+    return money.line_total(line.quantity, cart_line_price(line))
 
 
 def add_item(user: User, item_id: int, quantity: Decimal) -> CartLine:
@@ -119,4 +132,23 @@ def update_quantity(user: User, line_id: int, quantity: Decimal) -> CartLine:
 
 def remove_line(user: User, line_id: int) -> None:
     db.session.delete(_own_line(user, line_id))
+    db.session.flush()
+
+
+def restore_returned_lines(order: Order, **_signal: object) -> None:
+    """``signals.returned`` receiver: an order sent back for changes puts its lines back into the
+    orderer's cart (catalogue lines merge with the same item already there)."""
+    for line in order.lines:
+        if line.is_free_text or line.item_id is None:
+            db.session.add(CartLine(user_id=order.orderer_id, supplier_id=order.supplier_id, description=line.name,
+                                    unit_code=line.unit_code, estimated_price=line.unit_price,
+                                    quantity=line.quantity))
+        else:
+            existing = db.session.scalar(select(CartLine).where(CartLine.user_id == order.orderer_id,
+                                                                CartLine.item_id == line.item_id))
+            if existing is not None:
+                existing.quantity += line.quantity
+            else:
+                db.session.add(CartLine(user_id=order.orderer_id, supplier_id=order.supplier_id,
+                                        item_id=line.item_id, quantity=line.quantity))
     db.session.flush()

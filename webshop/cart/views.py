@@ -4,18 +4,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
-
-from webshop.cart import services
+from webshop.approvals.services import preview_cart
 from webshop.cart.forms import FreeTextForm, QuantityForm, SubmitCartForm
 from webshop.catalogue.forms import AddToCartForm
-from webshop.catalogue.personal import refusal_to_order
 from webshop.extensions import db
 from webshop.orders.services import submit_cart
 from webshop.orgs.models import Role, Unit
 from webshop.permissions import can_order
-from webshop.supplier.services import cart_supplier_notes
+from webshop.supplier.cart_notes import cart_supplier_notes
 from webshop.urls import is_safe_next
+from wtforms.fields.choices import SelectChoice
+
+from webshop.cart import services
+from webshop.catalogue.personal import cart_line_status, refusal_to_order
 
 bp = Blueprint("cart", __name__, template_folder="templates")
 
@@ -39,11 +40,7 @@ def _forms(free_text: FreeTextForm | None = None, submit: SubmitCartForm | None 
 def _render(status: int = 200, **forms):
     free_text, submit = _forms(forms.get("free_text"), forms.get("submit"))
     lines = services.cart_lines(current_user)
-    from webshop.approvals.services import preview_cart  # the route each order will take, and why
-
     unit_id = submit.unit_id.data or (submit.unit_id.choices[0].value if submit.unit_id.choices else None)
-    from webshop.catalogue.personal import cart_line_status  # discontinued / new version, with substitutes
-
     return render_template("cart/cart.html", lines=lines, free_text_form=free_text, submit_form=submit,
                            line_statuses=cart_line_status(current_user, lines),
                            route_previews=preview_cart(current_user, unit_id) if lines else [],

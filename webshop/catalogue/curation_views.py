@@ -5,10 +5,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
-
-from webshop.catalogue import curation
 from webshop.catalogue.csv_import import CatalogueImportError, read_bytes
+from webshop.catalogue.ehf_import import read_ehf_catalogue
 from webshop.catalogue.forms import CurateForm, ImportForm, SearchForm, SynonymForm
 from webshop.catalogue.models import Agreement, Catalogue, CatalogueItem, ItemRequest, SynonymGroup
 from webshop.catalogue.publish import import_catalogue
@@ -18,6 +16,9 @@ from webshop.forms import EmptyForm
 from webshop.orgs.models import Organisation
 from webshop.params import int_list
 from webshop.permissions import can_curate_catalogue
+from wtforms.fields.choices import SelectChoice
+
+from webshop.catalogue import curation
 
 bp = Blueprint("curation", __name__, template_folder="templates", url_prefix="/forvaltning")
 
@@ -47,8 +48,6 @@ def overview():
         data = form.file.data.read()
         try:
             if data.lstrip().startswith(b"<"):
-                from webshop.catalogue.ehf_import import read_ehf_catalogue
-
                 rows = list(read_ehf_catalogue(data))
             else:
                 rows = read_bytes(data)

@@ -13,8 +13,8 @@ from typing import Any, cast
 from flask_babel import gettext
 from sqlalchemy import Integer, func, select, tuple_
 from sqlalchemy.orm import joinedload
-
-from webshop.cart.services import CartError, add_item
+from webshop.cart.models import CartLine
+from webshop.cart.services import CartError, add_item, remove_line
 from webshop.catalogue.models import (
     Agreement,
     Catalogue,
@@ -24,7 +24,7 @@ from webshop.catalogue.models import (
     OrderTemplate,
     OrderTemplateLine,
 )
-from webshop.catalogue.services import live_catalogues_for, orderable_filter
+from webshop.catalogue.services import Facets, live_catalogues_for, orderable_filter, search_items
 from webshop.extensions import db
 from webshop.orders.models import Order, OrderLine
 from webshop.orgs.models import Role, User
@@ -67,8 +67,6 @@ def live_items_by_key(organisation_id: int, keys: list[tuple[int, str]]) -> dict
 
 def substitutes_for(organisation_id: int, item: CatalogueItem, limit: int = SUBSTITUTES) -> list[CatalogueItem]:
     """Orderable items like ``item``: its name searched within its UNSPSC family, same agreement first."""
-    from webshop.catalogue.services import Facets, search_items
-
     family = (item.unspsc or "")[:4] or None
     candidates: list[CatalogueItem] = []
     for query in _substitute_queries(item.name):
@@ -244,9 +242,6 @@ def cart_line_status(user: User, lines: list[Any]) -> dict[int, Remembered]:  # 
 
 def replace_cart_line(user: User, line_id: int, item_id: int) -> None:
     """Swap a cart line for a substitute (or the item's new catalogue version), keeping the quantity."""
-    from webshop.cart.models import CartLine
-    from webshop.cart.services import remove_line
-
     line = db.session.scalar(select(CartLine).where(CartLine.id == line_id, CartLine.user_id == user.id))
     if line is None or line.item_id is None:
         raise LookupError(line_id)

@@ -20,6 +20,7 @@ from webshop.catalogue.csv_import import ItemRow
 from webshop.catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueStatus, ItemNumber
 from webshop.dbtypes import utcnow
 from webshop.extensions import db
+from webshop.search.services import build_index
 
 BATCH = 5_000
 _items = CatalogueItem.__table__
@@ -31,8 +32,6 @@ def import_catalogue(agreement: Agreement, rows: Iterable[ItemRow], *, publish: 
     If ``rows`` raises (a bad row found late in a streamed file) the caller rolls back
     and nothing of the new version remains.
     """
-    from webshop.search.services import build_index
-
     version = (db.session.scalar(select(func.max(Catalogue.version)).where(Catalogue.agreement_id == agreement.id))
                or 0) + 1
     catalogue = Catalogue(agreement_id=agreement.id, version=version, status=CatalogueStatus.DRAFT,

@@ -5,9 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-
 from webshop.cart.services import CartError
-from webshop.catalogue import personal
 from webshop.catalogue.curation import CurationError, log_search, request_item
 from webshop.catalogue.forms import AddToCartForm, FavouriteForm, ItemRequestForm, SearchForm, TemplateForm
 from webshop.catalogue.models import OrderTemplate
@@ -17,6 +15,9 @@ from webshop.forms import EmptyForm
 from webshop.orders.models import Order
 from webshop.permissions import can_curate_catalogue, can_order, can_view_order
 from webshop.search.index import item_key
+from webshop.urls import is_safe_next
+
+from webshop.catalogue import personal
 
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 
@@ -73,8 +74,6 @@ def mine():
 
 
 def _back(default: str) -> str:
-    from webshop.urls import is_safe_next
-
     target = request.form.get("next")
     return target if is_safe_next(target) else default
 

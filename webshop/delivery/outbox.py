@@ -1,6 +1,7 @@
 """The outbox: an approved order's EHF message is stored in the same transaction
-as the approval; the worker (webshop/delivery/worker.py) delivers it later with
-retries. Nothing approved is ever lost."""
+as the approval (a ``signals.approved`` receiver); the worker
+(webshop/delivery/worker.py) delivers it later with retries. Nothing approved is
+ever lost."""
 from __future__ import annotations
 
 import uuid
@@ -8,9 +9,9 @@ import uuid
 from webshop import audit
 from webshop.dbtypes import utcnow
 from webshop.delivery import ehf_adapter
-from webshop.delivery.rules import DeliveryState
 from webshop.extensions import db
 from webshop.orders.models import Order, OrderDocument
+from webshop.orders.rules import DeliveryState
 
 
 def queue_order_message(order: Order) -> OrderDocument:
@@ -27,8 +28,7 @@ def queue_order_message(order: Order) -> OrderDocument:
     return document
 
 
-def deliver_order(order: Order, document: OrderDocument) -> bool:
-    """Deliver this one message now through the worker's code path (claim, send, record), without committing."""
-    from webshop.delivery.worker import deliver_due
-
-    return deliver_due(worker_id="inline", only=document.id, commit=False).delivered == 1
+def queue_approved_order(order: Order, **_signal: object) -> None:
+    """``signals.approved`` receiver (an approver's last step or the automatic policy alike):
+    the approved order's EHF message goes into the outbox in the same transaction, once."""
+    queue_order_message(order)

@@ -1,21 +1,16 @@
-"""Delivery state and retry timing for outgoing messages (pure: no Flask, no SQLAlchemy)."""
+"""Retry timing for outgoing messages (pure: no Flask, no SQLAlchemy). The message's state,
+``DeliveryState``, belongs to the order document and lives in ``orders.rules``."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Final
+
+from webshop.orders.rules import DeliveryState
 
 BASE_DELAY: Final = timedelta(seconds=30)
 MAX_DELAY: Final = timedelta(hours=1)
 FAIL_AFTER: Final = 3  # attempts before the failure is shown to the coordinator
 MAX_ATTEMPTS: Final = 20  # then the worker stops and waits for someone to press "try again"
-
-
-class DeliveryState(StrEnum):
-    QUEUED = "queued"  # never tried
-    RETRYING = "retrying"  # failed a few times, tried again at next_attempt_at
-    FAILED = "failed"  # failed often enough for a person to look; still retried until MAX_ATTEMPTS
-    DELIVERED = "delivered"
 
 
 PENDING_STATES: Final = frozenset({DeliveryState.QUEUED, DeliveryState.RETRYING, DeliveryState.FAILED})

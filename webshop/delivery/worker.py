@@ -1,4 +1,5 @@
-"""The delivery worker: ``flask --app webshop worker``.
+"""The delivery worker: ``flask --app webshop worker`` (an entry point: it combines delivery
+with the supplier side's inbound processing, as only views, the CLI and the worker may).
 
 Each round it claims due outbox messages, hands them to the supplier's transport
 and records the result; then it lets simulated suppliers send what is due and
@@ -28,8 +29,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from webshop import audit
 from webshop.catalogue.models import Supplier
 from webshop.dbtypes import utcnow
-from webshop.delivery.rules import BASE_DELAY, FAIL_AFTER, MAX_ATTEMPTS, PENDING_STATES, DeliveryState, after_failure
-from webshop.delivery.sql import rows_changed
+from webshop.delivery.rules import BASE_DELAY, FAIL_AFTER, MAX_ATTEMPTS, PENDING_STATES, after_failure
 from webshop.delivery.transports import (
     FolderTransport,
     HttpTransport,
@@ -39,9 +39,14 @@ from webshop.delivery.transports import (
     outgoing,
 )
 from webshop.extensions import db
+from webshop.orders.lifecycle import change_status
 from webshop.orders.models import Order, OrderDocument
-from webshop.orders.rules import OrderStatus
-from webshop.orders.services import change_status
+from webshop.orders.rules import DeliveryState, OrderStatus, Trigger
+from webshop.sql import rows_changed
+from webshop.supplier import inbound, retention
+from webshop.supplier.endpoints import loopback_allowed
+from webshop.supplier.models import SupplierSettings
+from webshop.supplier.rules import TransportKind
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +72,12 @@ def default_worker_id() -> str:
 
 def transport_for(supplier_id: int) -> Transport:
     """The supplier's configured transport; the outbox folder when nothing is configured."""
-    from webshop.supplier.models import SupplierSettings
-    from webshop.supplier.rules import TransportKind
-
     settings = db.session.scalar(select(SupplierSettings).where(SupplierSettings.supplier_id == supplier_id))
     if settings is None or settings.transport is TransportKind.FOLDER:
         return FolderTransport(current_app.config["OUTBOX_DIR"])
     if settings.transport is TransportKind.HTTP and settings.endpoint_url:
-        return HttpTransport(settings.endpoint_url, timeout=float(current_app.config.get("DELIVERY_HTTP_TIMEOUT", 15)))
+        return HttpTransport(settings.endpoint_url, timeout=float(current_app.config.get("DELIVERY_HTTP_TIMEOUT", 15)),
+                             allow_loopback=loopback_allowed(current_app.config, debug=current_app.debug))
     return PeppolAccessPointTransport()
 
 
@@ -126,17 +129,9 @@ def _record_success(document: OrderDocument, ref: str, worker_id: str, now: date
         return False  # our lease ran out and another worker took over: it records the result
     order = db.session.get(Order, document.order_id)
     assert order is not None
-    from webshop.supplier.services import order_delivered, sync_order_status
-
     if order.status == OrderStatus.APPROVED:
-        change_status(order, OrderStatus.SENT, by=None, action="sent", comment=ref)
-        sync_order_status(order, by=None)  # a real supplier may have answered before we recorded the send
-
-    try:  # the message is out: a simulator problem must not undo that (or cause endless resends)
-        with db.session.begin_nested():
-            order_delivered(order, document, now=now)
-    except Exception:
-        log.exception("Supplier simulator failed for order %s", order.id)
+        # signals.sent: supplier follow-up syncs answers that came first, a simulated supplier schedules its own
+        change_status(order, OrderStatus.SENT, by=None, trigger=Trigger.DELIVERY_WORKER, comment=ref)
     return True
 
 
@@ -197,8 +192,6 @@ def deliver_due(*, worker_id: str = "worker", lease: timedelta = DEFAULT_LEASE, 
 
 def run_once(worker_id: str, *, lease: timedelta = DEFAULT_LEASE, commit: bool = True, batch: int = 20) -> Round:
     """One worker round: deliver, let simulated suppliers answer, process inbound documents."""
-    from webshop.supplier import inbound
-
     counts = deliver_due(worker_id=worker_id, lease=lease, commit=commit, limit=batch)
     steps: tuple[tuple[Callable[..., int], bool], ...] = (
         (inbound.send_due_simulated, True), (inbound.intake_inbox_folder, False), (inbound.process_received, False))
@@ -214,6 +207,13 @@ def run_once(worker_id: str, *, lease: timedelta = DEFAULT_LEASE, commit: bool =
             if commit:
                 db.session.rollback()
             counts.errors.append(str(exc))
+    try:  # raw inbound XML past INBOUND_RETENTION_DAYS (one indexed batch; not counted as work)
+        retention.purge_step(commit=commit)
+    except Exception as exc:
+        log.exception("Purging old inbound documents failed")
+        if commit:
+            db.session.rollback()
+        counts.errors.append(str(exc))
     return counts
 
 

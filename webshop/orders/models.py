@@ -10,9 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webshop.catalogue.models import Agreement, CatalogueItem, Supplier
 from webshop.dbtypes import Money, Quantity, ScaledDecimal, StrEnumType, UTCDateTime, utcnow
-from webshop.delivery.rules import DeliveryState
 from webshop.extensions import Model
-from webshop.orders.rules import OrderStatus
+from webshop.orders.rules import DeliveryState, OrderStatus
 from webshop.orgs.models import Organisation, Unit, User
 
 

@@ -1,8 +1,8 @@
-"""Order use cases: submit a cart, and the one guarded way to change an order's status.
+"""Order use cases: submit a cart, make an order from cart-like lines, cancel a pending order.
 
-Service functions flush; the caller (a view or the CLI) commits. Only these
-functions change ``order.status``, and every change is checked against the
-transition table and written to the audit log.
+Service functions flush; the caller (a view or the CLI) commits. None of them sets
+``order.status`` itself: ``orders.lifecycle`` does, and its signals let the approval
+policy and the other modules react.
 """
 from __future__ import annotations
 
@@ -10,27 +10,21 @@ from collections import defaultdict
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import delete, select
 
-from webshop import audit
 from webshop.cart.models import CartLine
 from webshop.cart.services import CartError, cart_lines
 from webshop.catalogue.models import Agreement, CatalogueItem, agreement_members
 from webshop.catalogue.personal import refusal_to_order
-from webshop.catalogue.services import live_catalogues_for, orderable_filter, today_in_norway
+from webshop.catalogue.services import orderable_filter, today_in_norway
 from webshop.extensions import db
+from webshop.orders import lifecycle
+from webshop.orders.errors import AlreadyDecided as AlreadyDecided  # raised by lifecycle; views catch it here
+from webshop.orders.errors import OrderError as OrderError
 from webshop.orders.models import Order, OrderLine
-from webshop.orders.rules import OrderStatus, check_transition, line_total, vat_total
+from webshop.orders.money import cart_line_price, line_total, order_total, vat_total
+from webshop.orders.rules import OrderStatus, Trigger
 from webshop.orgs.models import Role, Unit, User
-
-
-class OrderError(Exception):
-    """An order action that cannot be done; the message is shown to the user."""
-
-
-class AlreadyDecided(OrderError):
-    """Someone else decided on the order first."""
 
 
 def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: str = "") -> list[Order]:
@@ -74,7 +68,8 @@ def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: st
 def create_order_from_lines(user: User, unit: Unit, lines: list[CartLine], *, note: str = "",
                             buyer_reference: str = "", checked: bool = False) -> Order:
     """Make one order to one supplier from cart-like lines (they need not be in anyone's cart,
-    e.g. a re-order of missing lines) and hand it to the approval policy, as every new order is.
+    e.g. a re-order of missing lines) and submit it through the lifecycle, as every new order is:
+    the approval policy (a ``signals.submitted`` receiver) routes it, approves it or refuses it.
 
     Prices are snapshotted from the catalogue now. Unless ``checked`` (submit_cart checked the
     whole cart already), the user must be an orderer for the unit and every item orderable.
@@ -87,10 +82,8 @@ def create_order_from_lines(user: User, unit: Unit, lines: list[CartLine], *, no
             raise CartError(_("En av varene kan ikke lenger bestilles."))
     if not lines or len({line.supplier_id for line in lines}) != 1:
         raise CartError(_("En ordre må ha minst én linje, og alle til samme leverandør."))
-    order = _create_order(user, unit, lines, note, buyer_reference)
-    from webshop.approvals.services import order_submitted  # approvals depend on orders, not the reverse
-
-    order_submitted(order, by=user)
+    order = _new_order(user, unit, lines, note, buyer_reference)
+    lifecycle.submit(order, by=user)
     return order
 
 
@@ -122,8 +115,8 @@ def _agreement_for(user: User, supplier_id: int, lines: list[CartLine]) -> int |
 
 
 def _order_line(line_no: int, line: CartLine) -> OrderLine:
+    price = cart_line_price(line.item.price if line.item else None, line.estimated_price)
     if line.item is None:
-        price = line.estimated_price or Decimal(0)
         return OrderLine(
             line_no=line_no, is_free_text=True, name=line.description or "", unit_code=line.unit_code or "EA",
             quantity=line.quantity, unit_price=price, vat_rate=Decimal(25),
@@ -133,48 +126,42 @@ def _order_line(line_no: int, line: CartLine) -> OrderLine:
     return OrderLine(
         line_no=line_no, item_id=item.id, is_free_text=False, supplier_item_id=item.supplier_item_id,
         manufacturer_item_id=item.manufacturer_item_id, gtin=item.gtin, unspsc=item.unspsc, name=item.name,
-        unit_code=item.unit_code, quantity=line.quantity, unit_price=item.price, list_price=item.list_price,
-        vat_rate=item.vat_rate, line_total=line_total(line.quantity, item.price),
+        unit_code=item.unit_code, quantity=line.quantity, unit_price=price, list_price=item.list_price,
+        vat_rate=item.vat_rate, line_total=line_total(line.quantity, price),
     )
 
 
-def _create_order(user: User, unit: Unit, lines: list[CartLine], note: str, buyer_reference: str) -> Order:
+def _new_order(user: User, unit: Unit, lines: list[CartLine], note: str, buyer_reference: str) -> Order:
+    """The order with its price snapshots, not yet stored (lifecycle.submit stores it)."""
     supplier_id = lines[0].supplier_id
     order_lines = [_order_line(n, line) for n, line in enumerate(lines, start=1)]
-    order = Order(
+    return Order(
         organisation_id=user.organisation_id,
         unit_id=unit.id,
         supplier_id=supplier_id,
         agreement_id=_agreement_for(user, supplier_id, lines),
         orderer_id=user.id,
-        status=OrderStatus.PENDING_APPROVAL,
         note=note.strip() or None,
         buyer_reference=buyer_reference.strip() or unit.cost_centre,
-        total=sum((ol.line_total for ol in order_lines), Decimal("0.00")),
+        total=order_total(ol.line_total for ol in order_lines),
         vat_total=vat_total((ol.line_total, ol.vat_rate) for ol in order_lines),
         lines=order_lines,
     )
-    db.session.add(order)
+
+
+def can_cancel_order(user: User, order: Order) -> bool:
+    """The orderer, or the coordinator of the order's municipality, while nobody has decided yet."""
+    if order.status is not OrderStatus.PENDING_APPROVAL or user.organisation_id != order.organisation_id:
+        return False
+    return order.orderer_id == user.id or user.has_role(Role.COORDINATOR)
+
+
+def cancel_order(order: Order, *, by: User, comment: str = "") -> None:
+    """Withdraw an order that still waits for approval; it is closed and never sent."""
+    if order.status is not OrderStatus.PENDING_APPROVAL:
+        raise AlreadyDecided(_("Ordren venter ikke lenger på godkjenning og kan ikke kanselleres."))
+    if not can_cancel_order(by, order):
+        raise OrderError(_("Du kan ikke kansellere denne ordren."))
+    trigger = Trigger.ORDERER if order.orderer_id == by.id else Trigger.COORDINATOR
+    lifecycle.change_status(order, OrderStatus.CANCELLED, by=by, trigger=trigger, comment=comment.strip() or None)
     db.session.flush()
-    audit.record("submitted", by=user, organisation_id=order.organisation_id, order=order,
-                 to_status=OrderStatus.PENDING_APPROVAL)
-    return order
-
-
-def change_status(order: Order, new: OrderStatus, *, by: User | None, action: str, comment: str | None = None) -> None:
-    """Move ``order`` to ``new`` if nobody else moved it first (compare-and-set in the database).
-
-    This is the only place an order's status changes: checked against the
-    transition table, guarded against a concurrent change, written to the audit log.
-    """
-    current = order.status
-    check_transition(current, new)
-    result = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == current).values(status=new),
-        execution_options={"synchronize_session": False},
-    )
-    if result.rowcount != 1:
-        raise AlreadyDecided(_("Ordren er allerede behandlet av noen andre. Last siden på nytt for å se status."))
-    set_committed_value(order, "status", new)
-    audit.record(action, by=by, organisation_id=order.organisation_id, order=order,
-                 from_status=current, to_status=new, comment=comment)

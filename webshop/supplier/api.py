@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
-
 from webshop.extensions import csrf, db
-from webshop.supplier import inbound, services
 from webshop.supplier.rules import InboundState
+from webshop.supplier.settings import supplier_for_inbound_token
+
+from webshop.supplier import inbound
 
 bp = Blueprint("supplier_api", __name__)
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024  # an order response for a thousand lines is well under 1 MB
@@ -34,7 +35,7 @@ def _bearer() -> str:
 @bp.post("/api/v1/ehf/inbound")
 @csrf.exempt
 def ehf_inbound() -> tuple[Response, int]:
-    supplier = services.supplier_for_inbound_token(_bearer())
+    supplier = supplier_for_inbound_token(_bearer())
     if supplier is None:
         response, status = _answer(401, error=_("Mangler eller ugyldig nøkkel. Send «Authorization: Bearer "
                                                 "<nøkkel>» med nøkkelen kunden har gitt dere."))

@@ -10,6 +10,7 @@ import logging
 import re
 import shutil
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,19 +23,20 @@ from ehf.findings import has_fatal
 from ehf.order_response import OrderResponse, parse_order_response
 from ehf.validation import validate
 from webshop.dbtypes import utcnow
-from webshop.delivery.sql import rows_changed
 from webshop.extensions import db
-from webshop.orders.models import Order
-from webshop.supplier.models import InboundDocument, SimulatedMessage
+from webshop.orders.models import Order, OrderLine
+from webshop.orders.rules import WITH_SUPPLIER
+from webshop.sql import rows_changed
+from webshop.supplier.errors import Quarantine
+from webshop.supplier.followup import apply_despatch_advice, apply_order_response
+from webshop.supplier.models import InboundDocument, OrderLineStatus, SimulatedMessage
 from webshop.supplier.rules import InboundState
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
 ORDER_NUMBER = re.compile(r"^IK-(\d{1,12})$")
-
-
-class Quarantine(Exception):
-    """The document cannot be applied; the message is the reason shown to people."""
+# What a sender is told about an order that does not exist, is another supplier's or was never sent.
+NOT_OURS = "Ukjent ordre: ordrenummeret i dokumentet er ikke en ordre vi har sendt til dere."
 
 
 def receive(xml: bytes, *, source: str, sent_by_supplier_id: int | None = None) -> InboundDocument:
@@ -71,16 +73,53 @@ def _parse(xml: bytes) -> OrderResponse | DespatchAdvice:
         raise Quarantine(f"Ugyldig pakkseddel: {advice_error}") from None
 
 
-def _order_for(number: str | None, sender: str | None) -> Order:
+def _order_for(document: InboundDocument, number: str | None, sender: str | None) -> Order:
+    """The order the document answers: one that was sent to the supplier that sent the document
+    (its seller endpoint and, over HTTP, its key). Anything else is quarantined; the sender is told
+    the same (NOT_OURS) whether the order does not exist, is another supplier's or was never sent.
+    A document naming a real order is linked to it, so that municipality sees it in quarantine."""
     match = ORDER_NUMBER.match(number or "")
     order = db.session.get(Order, int(match.group(1))) if match else None
     if order is None:
-        raise Quarantine(f"Ukjent ordre: «{number or ''}» finnes ikke hos oss.")
+        raise Quarantine(f"Ukjent ordre: «{number or ''}» finnes ikke hos oss.", public=NOT_OURS)
+    document.order_id = order.id
     if db.session.get_bind().dialect.name == "postgresql":  # serialise documents for the same order
         db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
     if sender != order.supplier.endpoint_id:
-        raise Quarantine(f"Avsender {sender or '(mangler)'} er ikke leverandøren på ordre {order.number}.")
+        raise Quarantine(f"Avsender {sender or '(mangler)'} er ikke leverandøren på ordre {order.number}.",
+                         public=NOT_OURS)
+    if document.sent_by_supplier_id is not None and document.sent_by_supplier_id != order.supplier_id:
+        raise Quarantine(f"Dokumentet er sendt inn med en annen leverandørs nøkkel enn leverandøren på "
+                         f"ordre {order.number}.", public=NOT_OURS)
+    if order.status not in WITH_SUPPLIER:
+        raise Quarantine(f"Ordre {order.number} er ikke sendt til leverandøren (status {order.status.value}); "
+                         f"svaret er ikke brukt.", public=NOT_OURS)
     return order
+
+
+def _check_quantities(order: Order, parsed: OrderResponse | DespatchAdvice) -> None:
+    """Every quantity in an answer lies between 0 and MAX_LINE_QUANTITY, and so does what the
+    despatch advices for a line add up to: a typo or a hostile 1e12 never reaches the order."""
+    maximum = Decimal(current_app.config.get("MAX_LINE_QUANTITY", 10_000))
+    if isinstance(parsed, OrderResponse):
+        given = [q for line in parsed.lines for q in (line.quantity, line.max_backorder_quantity) if q is not None]
+    else:
+        given = [q for line in parsed.lines for q in (line.delivered_quantity, line.outstanding_quantity)
+                 if q is not None]
+    for quantity in given:
+        if not quantity.is_finite() or not 0 <= quantity <= maximum:
+            raise Quarantine(f"Urimelig antall {quantity}: et antall må være fra 0 til {maximum} per linje.")
+    if isinstance(parsed, DespatchAdvice):
+        delivered = {str(no): quantity for no, quantity in db.session.execute(
+            select(OrderLine.line_no, OrderLineStatus.delivered_quantity)
+            .join(OrderLineStatus, OrderLineStatus.order_line_id == OrderLine.id)
+            .where(OrderLine.order_id == order.id))}
+        for line in parsed.lines:
+            ref = line.order_line_id.strip()
+            delivered[ref] = delivered.get(ref, Decimal(0)) + line.delivered_quantity
+            if delivered[ref] > maximum:
+                raise Quarantine(f"Urimelig antall: levert antall på linje {ref} blir {delivered[ref]}, mer enn "
+                                 f"{maximum}, det største antallet en ordrelinje kan ha.")
 
 
 def _is_duplicate(document: InboundDocument) -> bool:
@@ -101,8 +140,6 @@ def _latest_response(order: Order, document: InboundDocument) -> datetime | None
 
 def process(document: InboundDocument) -> None:
     """Apply one received document, or mark it duplicate, stale or quarantined. Raises only on bugs."""
-    from webshop.supplier import services
-
     now = utcnow()
     try:
         parsed = _parse(document.xml)
@@ -122,11 +159,9 @@ def process(document: InboundDocument) -> None:
         if has_fatal(findings):
             fatal = "; ".join(str(f) for f in findings if f.flag == "fatal")
             raise Quarantine(f"Dokumentet bryter EHF-reglene: {fatal}"[:2000])
-        order = _order_for(order_id, sender)
-        if document.sent_by_supplier_id is not None and document.sent_by_supplier_id != order.supplier_id:
-            raise Quarantine(f"Dokumentet er sendt inn med en annen leverandørs nøkkel enn leverandøren på "
-                             f"ordre {order.number}.")
-        document.order_id, document.supplier_id = order.id, order.supplier_id
+        order = _order_for(document, order_id, sender)
+        _check_quantities(order, parsed)
+        document.supplier_id = order.supplier_id
         if _is_duplicate(document):
             document.state, document.reason = InboundState.DUPLICATE, "Samme dokument er mottatt før; ingen endring."
         elif isinstance(parsed, OrderResponse):
@@ -136,13 +171,13 @@ def process(document: InboundDocument) -> None:
                 document.reason = "Eldre ordresvar enn det som allerede er registrert; ingen endring."
             else:
                 document.response_code = parsed.code.value
-                document.outcome = services.apply_order_response(order, parsed, now=now)
+                document.outcome = apply_order_response(order, parsed, now=now)
                 document.state = InboundState.PROCESSED
         else:
-            document.outcome = services.apply_despatch_advice(order, parsed, now=now)
+            document.outcome = apply_despatch_advice(order, parsed, now=now)
             document.state = InboundState.PROCESSED
     except Quarantine as exc:
-        document.state, document.reason = InboundState.QUARANTINED, str(exc)
+        document.state, document.reason, document.public_reason = InboundState.QUARANTINED, str(exc), exc.public
     document.processed_at = now
     db.session.flush()
 

@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-
 from webshop.catalogue.models import Agreement, Supplier
-from webshop.delivery.rules import DeliveryState
+from webshop.delivery import failures
 from webshop.extensions import db
 from webshop.orders.models import Order, OrderDocument
+from webshop.orders.rules import DeliveryState
 from webshop.orders.views import load_visible_order
 from webshop.orgs.models import Role
 from webshop.permissions import (
@@ -23,9 +23,13 @@ from webshop.permissions import (
     can_manage_inbound_tokens,
     can_receive_goods,
 )
-from webshop.supplier import services
+from webshop.supplier.errors import SupplierError
 from webshop.supplier.forms import BEHAVIOUR_LABELS, TRANSPORT_LABELS, LineActionForm, ReceiptForm, SettingsForm
+from webshop.supplier.models import SupplierSettings
 from webshop.supplier.rules import Behaviour, LineState, TransportKind
+
+from webshop.supplier import line_views, receipt, stats
+from webshop.supplier import settings as supplier_settings
 
 bp = Blueprint("supplier", __name__, template_folder="templates")
 
@@ -52,7 +56,7 @@ def supplier_predicates() -> dict:
 def supplier_order_panel(order: Order) -> dict:
     """Everything the order page's supplier section shows, in a few queries."""
     receiving = can_receive_goods(current_user, order)
-    return {"lines": services.line_views(order, with_substitutes=receiving), "can_receive": receiving,
+    return {"lines": line_views.line_views(order, with_substitutes=receiving), "can_receive": receiving,
             "form": LineActionForm(formdata=None), "receipt_form": ReceiptForm(formdata=None)}
 
 
@@ -61,9 +65,9 @@ def supplier_order_panel(order: Order) -> dict:
 def settings_list():
     if not can_configure_suppliers(current_user):
         abort(403)
-    suppliers = services.collaboration_suppliers(_collaboration_id())
+    suppliers = stats.collaboration_suppliers(_collaboration_id())
     settings = {s.supplier_id: s for s in db.session.scalars(
-        select(services.SupplierSettings).where(services.SupplierSettings.supplier_id.in_([s.id for s in suppliers])))}
+        select(SupplierSettings).where(SupplierSettings.supplier_id.in_([s.id for s in suppliers])))}
     return render_template("supplier/settings_list.html", suppliers=suppliers, settings=settings,
                            labels=BEHAVIOUR_LABELS, transports=TRANSPORT_LABELS)
 
@@ -74,7 +78,7 @@ def edit_settings(supplier_id: int):
     if not can_configure_suppliers(current_user):
         abort(403)
     supplier = _supplier_in_collaboration(supplier_id)
-    settings = services.settings_for(supplier)
+    settings = supplier_settings.settings_for(supplier)
     form = SettingsForm(obj=settings) if request.method == "GET" else SettingsForm()
     if request.method == "POST" and form.validate():
         form.populate_obj(settings)
@@ -97,7 +101,7 @@ def new_inbound_token(supplier_id: int):
     supplier = _supplier_in_collaboration(supplier_id)
     if not LineActionForm().validate():
         abort(400)
-    token = services.create_inbound_token(services.settings_for(supplier), by=current_user)
+    token = supplier_settings.create_inbound_token(supplier_settings.settings_for(supplier), by=current_user)
     db.session.commit()
     return render_template("supplier/token.html", supplier=supplier, token=token,
                            inbound_url=url_for("supplier_api.ehf_inbound", _external=True))
@@ -108,7 +112,7 @@ def new_inbound_token(supplier_id: int):
 def failed():
     if not current_user.has_role(Role.COORDINATOR):
         abort(403)
-    return render_template("supplier/failed.html", rows=services.failed_deliveries(current_user.organisation_id),
+    return render_template("supplier/failed.html", rows=failures.failed_deliveries(current_user.organisation_id),
                            form=LineActionForm(formdata=None))
 
 
@@ -122,8 +126,8 @@ def retry(document_id: int):
     if order is None or order.organisation_id != current_user.organisation_id:
         abort(404)
     try:
-        services.retry_delivery(document, by=current_user)
-    except services.SupplierError as exc:
+        failures.retry_delivery(document, by=current_user)
+    except failures.DeliveryError as exc:
         db.session.rollback()
         flash(str(exc), "warning")
         return redirect(url_for("supplier.failed"))
@@ -137,7 +141,7 @@ def retry(document_id: int):
 def statistics():
     if not can_follow_suppliers(current_user):
         abort(403)
-    return render_template("supplier/statistics.html", rows=services.supplier_statistics(_collaboration_id()))
+    return render_template("supplier/statistics.html", rows=stats.supplier_statistics(_collaboration_id()))
 
 
 @bp.get("/leverandorer/utsolgt")
@@ -145,7 +149,7 @@ def statistics():
 def out_of_stock():
     if not can_follow_suppliers(current_user):
         abort(403)
-    return render_template("supplier/out_of_stock.html", items=services.out_of_stock_items(_collaboration_id()))
+    return render_template("supplier/out_of_stock.html", items=stats.out_of_stock_items(_collaboration_id()))
 
 
 @bp.get("/leverandorer/karantene")
@@ -153,7 +157,7 @@ def out_of_stock():
 def quarantine():
     if not can_follow_suppliers(current_user):
         abort(403)
-    documents = services.quarantined(current_user, collaboration_wide=current_user.has_role(Role.CENTRAL_BUYER))
+    documents = stats.quarantined(current_user, collaboration_wide=current_user.has_role(Role.CENTRAL_BUYER))
     return render_template("supplier/quarantine.html", documents=documents)
 
 
@@ -169,9 +173,9 @@ def _quantity(name: str) -> Decimal:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise services.SupplierError(_("«%(value)s» er ikke et tall.", value=raw[:20])) from None
+        raise SupplierError(_("«%(value)s» er ikke et tall.", value=raw[:20])) from None
     if not value.is_finite() or value != value.quantize(Decimal("0.001")):
-        raise services.SupplierError(_("«%(value)s» er ikke et gyldig antall.", value=raw[:20]))
+        raise SupplierError(_("«%(value)s» er ikke et gyldig antall.", value=raw[:20]))
     return value
 
 
@@ -183,11 +187,11 @@ def receive(order_id: int):
         abort(400)
     try:
         if request.form.get("all"):
-            services.receive_all(order, by=current_user)
+            receipt.receive_all(order, by=current_user)
         else:
-            services.record_receipt(order, {line.id: (_quantity(f"received-{line.id}"), _quantity(f"damaged-{line.id}"))
+            receipt.record_receipt(order, {line.id: (_quantity(f"received-{line.id}"), _quantity(f"damaged-{line.id}"))
                                             for line in order.lines}, by=current_user)
-    except services.SupplierError as exc:
+    except SupplierError as exc:
         db.session.rollback()
         flash(_("Varemottaket er ikke lagret: %(error)s", error=str(exc)), "danger")
         return redirect(url_for("orders.detail", order_id=order.id, _anchor="supplier-heading")), 303
@@ -203,8 +207,8 @@ def reorder(order_id: int, line_id: int):
     if not LineActionForm().validate():
         abort(400)
     try:
-        new = services.reorder_line(order, line_id, by=current_user, substitute=request.form.get("substitute") == "1")
-    except services.SupplierError as exc:
+        new = receipt.reorder_line(order, line_id, by=current_user, substitute=request.form.get("substitute") == "1")
+    except SupplierError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
         return redirect(url_for("orders.detail", order_id=order.id)), 303
@@ -220,8 +224,8 @@ def cancel(order_id: int, line_id: int):
     if not LineActionForm().validate():
         abort(400)
     try:
-        services.cancel_line(order, line_id, by=current_user)
-    except services.SupplierError as exc:
+        receipt.cancel_line(order, line_id, by=current_user)
+    except SupplierError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
         return redirect(url_for("orders.detail", order_id=order.id)), 303

@@ -1,0 +1,35 @@
+"""Who reacts to what happens to an order: every receiver of ``orders.signals``, in one place.
+
+``create_app`` calls ``connect_all()``. The feature modules never call each other: they
+subscribe here. Connections are global to the process (blinker), so each receiver is a
+plain module-level function connected strongly (``weak=False``); connecting the same
+function again is a no-op, so any number of apps (tests make many) share one set.
+Receivers run synchronously inside the transaction of the change, in the order listed.
+"""
+from __future__ import annotations
+
+from webshop.approvals.services import route_submitted_order
+from webshop.cart.services import restore_returned_lines
+from webshop.delivery.outbox import queue_approved_order
+from webshop.orders import signals
+from webshop.supplier.followup import sync_after_send
+from webshop.supplier.simulation import schedule_answers
+
+SUBSCRIPTIONS = (
+    # approvals: a new order is refused on a hard limit, approved at once, or given its route
+    (signals.submitted, route_submitted_order),
+    # delivery: an approved order's EHF message goes into the outbox
+    (signals.approved, queue_approved_order),
+    # cart: an order sent back for changes returns its lines to the orderer's cart
+    (signals.returned, restore_returned_lines),
+    # supplier follow-up: answers that arrived before the send was recorded move the order on
+    (signals.sent, sync_after_send),
+    # the built-in supplier simulator schedules its answers to the order it received
+    (signals.sent, schedule_answers),
+)
+
+
+def connect_all() -> None:
+    """Connect every receiver above (idempotent)."""
+    for signal, receiver in SUBSCRIPTIONS:
+        signal.connect(receiver, weak=False)
