@@ -36,7 +36,7 @@ def buyer(world, store):
 # ------------------------------------------------------------------ item 4: numbers in the query string
 
 
-@pytest.mark.parametrize("value", ["1e999990", "1e309", "Infinity", "-Infinity", "NaN", "sNaN", "1e-999999",
+@pytest.mark.parametrize("value", ["1e999990", "1e309", "Infinity", "-Infinity", "NaN", "sNaN",
                                    HUGE + "0" * 30])
 @pytest.mark.parametrize("name", ["fra", "til"])
 def test_hostile_price_filters_get_a_quick_400(world, login_as, name, value):
