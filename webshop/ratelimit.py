@@ -17,12 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webshop.dbtypes import UTCDateTime, utcnow
-from webshop.extensions import db
+from webshop.extensions import Model, db
 
 MAX_KEY = 200
 
 
-class RateLimit(db.Model):
+class RateLimit(Model):
     __tablename__ = "rate_limits"
     key: Mapped[str] = mapped_column(String(MAX_KEY), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)

@@ -97,7 +97,7 @@ def init_app(app: Flask) -> None:
              permissions_policy={"camera": "()", "microphone": "()", "geolocation": "()", "browsing-topics": "()"})
 
     @app.errorhandler(RequestEntityTooLarge)
-    def too_large(error):
+    def too_large(error: Exception) -> tuple[str, int]:
         from flask import render_template
         from flask_babel import gettext as _
 

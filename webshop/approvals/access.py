@@ -62,7 +62,7 @@ def deciding_for(user: User, day: date | None = None) -> set[int]:
 
 
 def approvable_orders(user: User, *, unit_id: int | None = None, catalogue_only: bool = False,
-                      min_total: Decimal | None = None) -> Select[tuple[Order]]:
+                      min_total: Decimal | None = None) -> Select[Order]:
     """The orders ``user`` may decide now (the inbox), optionally narrowed. Twin of ``can_approve``."""
     first_open = (
         select(func.min(ApprovalStep.number))

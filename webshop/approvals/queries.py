@@ -91,7 +91,7 @@ def has_approval_work(user: User, day: date | None = None) -> bool:
 
 
 def inbox_query(user: User, *, unit_id: int | None = None, catalogue_only: bool = False,
-                min_total: Decimal | None = None) -> Select[tuple[Order]]:
+                min_total: Decimal | None = None) -> Select[Order]:
     """Pending orders whose current step ``user`` may decide today (own orders and earlier steps excluded)."""
     ids, away = acting_for(user)
     first_open = (

@@ -8,8 +8,10 @@ gets an in-app notification and, when ``MAIL_SERVER`` is configured, an e-mail.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -104,7 +106,7 @@ class MailSettings:
     use_tls: bool = False
 
     @classmethod
-    def from_config(cls, config) -> MailSettings | None:
+    def from_config(cls, config: Mapping[str, Any]) -> MailSettings | None:
         server = config.get("MAIL_SERVER")
         if not server:
             return None

@@ -15,11 +15,11 @@ from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webshop.dbtypes import UTCDateTime, utcnow
-from webshop.extensions import db
+from webshop.extensions import Model, db
 from webshop.orgs.models import User
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     __tablename__ = "login_sessions"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -13,14 +13,14 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from webshop.dbtypes import UTCDateTime, utcnow
-from webshop.extensions import db
+from webshop.extensions import Model, db
 from webshop.orgs.models import User
 
 PREFIX = "ink_"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -11,7 +11,7 @@ from webshop.orders.models import Order
 from webshop.pagination import Page
 
 
-def paginate(query: Select[tuple[Order]], page: int, page_size: int = 50) -> Page[Order]:
+def paginate(query: Select[Order], page: int, page_size: int = 50) -> Page[Order]:
     """A page of orders, newest first, with unit, supplier and orderer loaded in the same query."""
     return pages.paginate(
         query.options(joinedload(Order.unit), joinedload(Order.supplier), joinedload(Order.orderer))

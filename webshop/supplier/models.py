@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webshop.catalogue.models import Supplier
 from webshop.dbtypes import Quantity, ScaledDecimal, StrEnumType, UTCDateTime, utcnow
-from webshop.extensions import db
+from webshop.extensions import Model
 from webshop.orders.models import Order, OrderLine
 from webshop.supplier.rules import Behaviour, InboundState, LineResponse, TransportKind
 
 
-class SupplierSettings(db.Model):
+class SupplierSettings(Model):
     """How we reach a supplier, and (for training and demos) how its simulator answers."""
 
     __tablename__ = "supplier_settings"
@@ -41,7 +41,7 @@ class SupplierSettings(db.Model):
     supplier: Mapped[Supplier] = relationship()
 
 
-class SimulatedMessage(db.Model):
+class SimulatedMessage(Model):
     """A document the simulated supplier will send at ``due_at`` (through the normal inbound path)."""
 
     __tablename__ = "simulated_messages"
@@ -55,7 +55,7 @@ class SimulatedMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class InboundDocument(db.Model):
+class InboundDocument(Model):
     """An EHF document received from a supplier, kept as received until the retention period ends."""
 
     __tablename__ = "inbound_documents"
@@ -88,7 +88,7 @@ class InboundDocument(db.Model):
     supplier: Mapped[Supplier | None] = relationship(foreign_keys=[supplier_id])
 
 
-class OrderLineStatus(db.Model):
+class OrderLineStatus(Model):
     """What the supplier said and what arrived, per order line."""
 
     __tablename__ = "order_line_statuses"
