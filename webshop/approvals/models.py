@@ -131,6 +131,20 @@ class ApprovalStep(Model):
         return frozenset(a.user_id for a in self.approvers)
 
 
+# Order.approval_steps and Order.approval_decisions are backrefs added above: orders must not
+# import approvals, so Order cannot declare them, and mypy cannot see backrefs. Read them here.
+def steps_of(order: Order) -> list[ApprovalStep]:
+    """The order's route steps by number (``order.approval_steps``)."""
+    steps: list[ApprovalStep] = order.approval_steps  # type: ignore[attr-defined]
+    return steps
+
+
+def decisions_of(order: Order) -> list[ApprovalDecision]:
+    """The order's approval decisions by step (``order.approval_decisions``)."""
+    decisions: list[ApprovalDecision] = order.approval_decisions  # type: ignore[attr-defined]
+    return decisions
+
+
 class ApprovalStepApprover(Model):
     __tablename__ = "approval_step_approvers"
     step_id: Mapped[int] = mapped_column(ForeignKey("approval_steps.id"), primary_key=True)

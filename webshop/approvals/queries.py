@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 
-from webshop.approvals.models import ApprovalDecision, ApprovalStep, ApprovalStepApprover, ApprovalSubstitute
+from webshop.approvals.models import (
+    ApprovalDecision,
+    ApprovalStep,
+    ApprovalStepApprover,
+    ApprovalSubstitute,
+    decisions_of,
+    steps_of,
+)
 from webshop.approvals.policy import Absence, effective_approvers
 from webshop.catalogue.services import today_in_norway
 from webshop.extensions import db
@@ -20,7 +27,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 
 def current_step(order: Order) -> ApprovalStep | None:
-    return next((s for s in order.approval_steps if s.decided_at is None), None)
+    return next((s for s in steps_of(order) if s.decided_at is None), None)
 
 
 def absences_on(day: date, user_ids: set[int] | frozenset[int] | None = None) -> list[Absence]:
@@ -32,9 +39,9 @@ def absences_on(day: date, user_ids: set[int] | frozenset[int] | None = None) ->
 
 def step_state(order: Order) -> tuple[frozenset[int] | None, frozenset[int]]:
     """(who may decide the current step today, who decided earlier steps); (None, ∅) without a route."""
-    if not order.approval_steps:
+    if not steps_of(order):
         return None, frozenset()
-    earlier = frozenset(d.approver_id for d in order.approval_decisions)
+    earlier = frozenset(d.approver_id for d in decisions_of(order))
     step = current_step(order)
     if step is None:
         return frozenset(), earlier
