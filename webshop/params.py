@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, request
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 from wtforms import DecimalField
 
 MAX_DB_INT = 2**31 - 1  # the largest value of a 32-bit INTEGER column (PostgreSQL)
@@ -83,16 +83,16 @@ def int_list(values: list[str], *, low: int = 1, high: int = MAX_DB_INT) -> list
 class BoundedIntConverter(IntegerConverter):
     """``<int:...>`` in URLs, limited to what the database's integer columns hold: a larger id is a 404."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_DB_INT,  # noqa: A002
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_DB_INT,  # noqa: A002
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-class FiniteDecimalField(DecimalField):
+class FiniteDecimalField(DecimalField):  # type: ignore[misc]  # WTForms is untyped
     """A DecimalField that refuses NaN, sNaN and Infinity as unreadable (a signalling NaN
     would otherwise crash NumberRange) and numbers longer than MAX_TEXT characters."""
 
-    def process_formdata(self, valuelist: list) -> None:
+    def process_formdata(self, valuelist: list[str]) -> None:
         if valuelist and len(str(valuelist[0])) > MAX_TEXT:
             self.data = None
             raise ValueError(self.gettext("Not a valid decimal value."))
