@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from webshop.admin import services
 from webshop.admin.forms import BudgetForm, GrantForm, PersonLimitForm, PolicyForm, ProposalForm, TierForm
-from webshop.approvals.models import PersonLimit, UnitBudget
+from webshop.approvals.models import ApprovalTier, PersonLimit, UnitBudget
 from webshop.approvals.services import organisation_policy, tiers_of
 from webshop.catalogue.models import Agreement, agreement_members
 from webshop.extensions import db
@@ -127,6 +127,9 @@ def add_tier():
 def remove_tier(tier_id: int):
     if not can_edit_policy(current_user):
         abort(403)
+    tier = db.session.get(ApprovalTier, tier_id)
+    if tier is None or tier.organisation_id != current_user.organisation_id:
+        abort(404)  # another municipality's tier: not found, as every object of theirs
     try:
         services.remove_tier(current_user.organisation_id, tier_id, by=current_user)
     except services.AdminError as exc:

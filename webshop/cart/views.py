@@ -80,6 +80,8 @@ def add():
 
 @bp.post("/handlekurv/<int:line_id>/antall")
 def update(line_id: int):
+    if not any(line.id == line_id for line in services.cart_lines(current_user)):
+        abort(404)  # someone else's line: not found, before the form is looked at
     form = QuantityForm()
     if not form.validate():
         return _render(400, errors=[e for errs in form.errors.values() for e in errs])

@@ -144,7 +144,7 @@ def template_from_order(order_id: int):
     order = _own_order(order_id)
     form = TemplateForm()
     if not form.validate():
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "danger")
         return redirect(url_for("catalogue.mine"))
     try:
         personal.template_from_order(current_user, order, form.name.data)
