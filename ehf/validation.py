@@ -18,7 +18,8 @@ from lxml import etree
 from ehf.errors import EhfError
 from ehf.findings import Finding
 from ehf.namespaces import CBC
-from ehf.profiles import is_ehf_profile
+from ehf.profiles import EHF_ADVANCED_ORDERING_PROFILE, is_ehf_profile
+from ehf.rules import ehf as ehf_rules
 from ehf.rules import t01
 from ehf.rules.engine import RuleSet
 from ehf.sbdh import unwrap
@@ -32,10 +33,9 @@ class Registration:
     ruleset: RuleSet
     customization_prefix: str | None = None
     ehf_exclude: frozenset[str] = frozenset()
+    profile_id: str | None = None  # only for documents with this ProfileID
 
 
-RULESETS: dict[str, RuleSet] = {}
-"""The most recently registered rule set per root element name."""
 _REGISTRY: list[Registration] = []
 
 # module -> (root, CustomizationID prefix, rules EHF documents are exempt from)
@@ -60,18 +60,35 @@ def register(
     *,
     customization_prefix: str | None = None,
     ehf_exclude: frozenset[str] = frozenset(),
+    profile_id: str | None = None,
 ) -> None:
     """Use ``ruleset`` for documents with root ``root_name`` (and, if given, a
     CustomizationID starting with ``customization_prefix``). ``ehf_exclude`` lists rule
-    ids not applied to EHF-profile documents (EHF replaces the Peppol ProfileID rule)."""
+    ids not applied to EHF-profile documents (EHF replaces the Peppol ProfileID rule);
+    ``profile_id`` restricts the registration to documents with that ProfileID."""
     _REGISTRY[:] = [r for r in _REGISTRY
-                    if not (r.root_name == root_name and r.customization_prefix == customization_prefix)]
-    _REGISTRY.append(Registration(root_name, ruleset, customization_prefix, ehf_exclude))
-    RULESETS[root_name] = ruleset
+                    if not (r.root_name == root_name and r.customization_prefix == customization_prefix
+                            and r.profile_id == profile_id)]
+    _REGISTRY.append(Registration(root_name, ruleset, customization_prefix, ehf_exclude, profile_id))
 
 
 register("Order", t01.RULES, customization_prefix=t01.CUSTOMIZATION_PREFIX,
          ehf_exclude=frozenset({"PEPPOL-T01-R031"}))
+
+# EHF documents (CustomizationID "...:extended:urn:fdc:anskaffelser.no:2019:ehf:spec:3.0") are
+# checked by the EHF rule sets instead of the Peppol ones, as DFØ's validator does.
+_EHF_SPEC = ":extended:urn:fdc:anskaffelser.no:2019:ehf:spec:3.0"
+register("Order", ehf_rules.ORDER, customization_prefix=t01.CUSTOMIZATION_PREFIX + _EHF_SPEC)
+register("Order", ehf_rules.ADVANCED_ORDER, customization_prefix=t01.CUSTOMIZATION_PREFIX + _EHF_SPEC,
+         profile_id=EHF_ADVANCED_ORDERING_PROFILE)
+register("OrderResponse", ehf_rules.ORDER_RESPONSE,
+         customization_prefix="urn:fdc:peppol.eu:poacc:trns:order_response:3" + _EHF_SPEC)
+register("OrderResponse", ehf_rules.ADVANCED_ORDER_RESPONSE,
+         customization_prefix="urn:fdc:peppol.eu:poacc:trns:order_response:3" + _EHF_SPEC,
+         profile_id=EHF_ADVANCED_ORDERING_PROFILE)
+register("DespatchAdvice", ehf_rules.DESPATCH_ADVICE,
+         customization_prefix="urn:fdc:peppol.eu:poacc:trns:despatch_advice:3" + _EHF_SPEC)
+register("Catalogue", ehf_rules.CATALOGUE, customization_prefix="urn:fdc:peppol.eu:poacc:trns:catalogue:3" + _EHF_SPEC)
 
 
 def _load_optional() -> None:
@@ -99,14 +116,15 @@ def select(root: etree._Element) -> Registration:
     _load_optional()
     name = etree.QName(root).localname
     customization = (root.findtext(f"{{{CBC}}}CustomizationID") or "").strip()
-    candidates = [r for r in _REGISTRY if r.root_name == name]
+    profile = (root.findtext(f"{{{CBC}}}ProfileID") or "").strip()
+    candidates = [r for r in _REGISTRY if r.root_name == name and r.profile_id in (None, profile)]
     matching = [r for r in candidates
                 if r.customization_prefix is None or customization.startswith(r.customization_prefix)]
     if not matching:
         matching = [r for r in candidates if r.customization_prefix is None] or candidates[:1]
     if not matching:
         raise EhfError(f"No validation rules for documents of type {name!r}.")
-    return max(matching, key=lambda r: len(r.customization_prefix or ""))
+    return max(matching, key=lambda r: (len(r.customization_prefix or ""), r.profile_id is not None))
 
 
 def validate_root(root: etree._Element) -> list[Finding]:

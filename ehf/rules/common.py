@@ -51,7 +51,7 @@ def dates_formatted(root: etree._Element) -> list[etree._Element]:
     return [el for el in _DATES(root) if not is_iso_date(el.text)]
 
 
-def _scheme_xpath(scheme: str, *, party_ids: bool = True) -> etree.XPath:
+def scheme_xpath(scheme: str, *, party_ids: bool = True) -> etree.XPath:
     expr = f".//cbc:EndpointID[@schemeID = '{scheme}']"
     if party_ids:
         expr += (
@@ -64,7 +64,7 @@ def _scheme_xpath(scheme: str, *, party_ids: bool = True) -> etree.XPath:
 def _identifier_rule(
     rule_id: str, flag: Flag, message: str, scheme: str, valid: Callable[[str], bool], *, party_ids: bool = True
 ) -> None:
-    xpath = _scheme_xpath(scheme, party_ids=party_ids)
+    xpath = scheme_xpath(scheme, party_ids=party_ids)
 
     def check(root: etree._Element) -> list[etree._Element]:
         return [el for el in xpath(root) if not valid(" ".join((el.text or "").split()))]

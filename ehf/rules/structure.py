@@ -28,6 +28,18 @@ class NodeSpec:
     attributes: tuple[tuple[str, str], ...] = ()  # (required attribute, rule id)
     codes: tuple[tuple[str | None, tuple[str, ...], str], ...] = ()  # (attribute or None=value, lists, rule id)
     fixed: tuple[str, str] | None = None  # (fixed value, rule id)
+    fixed_attributes: tuple[tuple[str, str, str], ...] = ()  # (attribute, fixed value, rule id)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One transaction's generated basic rules: the node table, the assertion text per
+    rule id and the rule id of "no schema location" on the root."""
+
+    prefix: str
+    schema_location_rule: str
+    nodes: Mapping[str, NodeSpec]
+    messages: Mapping[str, str]
 
 
 def term(el: etree._Element) -> str:
@@ -36,11 +48,11 @@ def term(el: etree._Element) -> str:
     return f"{prefix}:{qn.localname}" if prefix else el.tag
 
 
-def _in_lists(value: str, lists: tuple[str, ...]) -> bool:
-    return any(value in codelists.BY_ID[name] for name in lists)
+def _check_node(el: etree._Element, spec: NodeSpec, child_terms: list[str],
+                lists_by_id: Mapping[str, frozenset[str]]) -> Iterator[tuple[str, etree._Element]]:
+    def _in_lists(value: str, lists: tuple[str, ...]) -> bool:
+        return any(value in lists_by_id[name] for name in lists)
 
-
-def _check_node(el: etree._Element, spec: NodeSpec, child_terms: list[str]) -> Iterator[tuple[str, etree._Element]]:
     for child, rule_id in spec.mandatory:
         if child not in child_terms:
             yield rule_id, el
@@ -57,10 +69,17 @@ def _check_node(el: etree._Element, spec: NodeSpec, child_terms: list[str]) -> I
                 yield rule_id, el
     if spec.fixed is not None and " ".join((el.text or "").split()) != spec.fixed[0]:
         yield spec.fixed[1], el
+    for attr, fixed, rule_id in spec.fixed_attributes:
+        value = el.get(attr)
+        if value is not None and value != fixed:
+            yield rule_id, el
 
 
-def structure_check(nodes: Mapping[str, NodeSpec]) -> Callable[[etree._Element], list[tuple[str, etree._Element]]]:
-    """Return a check that applies the ``nodes`` table to a document root."""
+def structure_check(
+    nodes: Mapping[str, NodeSpec], lists: Mapping[str, frozenset[str]] = codelists.BY_ID
+) -> Callable[[etree._Element], list[tuple[str, etree._Element]]]:
+    """Return a check that applies the ``nodes`` table to a document root (code list
+    ids resolved in ``lists``: the Peppol lists by default)."""
 
     def check(root: etree._Element) -> list[tuple[str, etree._Element]]:
         out: list[tuple[str, etree._Element]] = []
@@ -70,7 +89,7 @@ def structure_check(nodes: Mapping[str, NodeSpec]) -> Callable[[etree._Element],
             terms = [term(c) for c in children]
             spec = nodes.get(path)
             if spec is not None:
-                out.extend(_check_node(el, spec, terms))
+                out.extend(_check_node(el, spec, terms, lists))
             for child, t in zip(children, terms, strict=True):
                 if spec is not None and t not in spec.allowed:
                     if spec.unknown_rule:
