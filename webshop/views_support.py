@@ -41,12 +41,12 @@ View = TypeVar("View", bound=Callable[..., Any])
 @contextmanager
 def transaction(redirect_to: str | None = None, *, code: int = 302,
                 render: Callable[[DomainError], ResponseReturnValue] | None = None,
-                message: Callable[[DomainError], str] | None = None) -> Iterator[None]:
+                message: Callable[[DomainError], str] | None = None, category: str | None = None) -> Iterator[None]:
     """Commit the block's changes; on a ``DomainError`` roll them back and answer for the view.
 
     With ``render``, the answer is ``render(exc)`` (the form again, with the error on it).
     With ``redirect_to``, the message (``str(exc)``, or ``message(exc)``) is flashed in the
-    error's ``category`` and the answer is a redirect there. With neither, the error is
+    error's ``category`` (or ``category``) and the answer is a redirect there. With neither, the error is
     raised again after the rollback, for views that handle it themselves (one transaction
     per order in a bulk action). Any other exception rolls back and propagates.
     """
@@ -58,7 +58,7 @@ def transaction(redirect_to: str | None = None, *, code: int = 302,
             abort(make_response(render(exc)))
         if redirect_to is None:
             raise
-        flash(message(exc) if message else str(exc), exc.category)
+        flash(message(exc) if message else str(exc), category or exc.category)
         abort(redirect(redirect_to, code))
     except BaseException:
         db.session.rollback()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
@@ -20,15 +20,10 @@ from webshop.catalogue.models import Agreement, agreement_members
 from webshop.extensions import db
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
 from webshop.permissions import can_administer, can_edit_policy, can_manage_unit
+from webshop.views_support import guard, requires, transaction
 
 bp = Blueprint("admin", __name__, template_folder="templates")
-
-
-@bp.before_request
-@login_required
-def require_admin():
-    if not can_administer(current_user):
-        abort(403)
+guard(bp, can_administer)
 
 
 def _my_units() -> list[Unit]:
@@ -56,7 +51,7 @@ def overview():
         .where(RoleAssignment.unit_id.in_([u.id for u in units]))
         .options(selectinload(RoleAssignment.user))
     )
-    people: dict[int, dict[Role, list[User]]] = defaultdict(lambda: defaultdict(list))
+    people: dict[int | None, dict[Role, list[User]]] = defaultdict(lambda: defaultdict(list))
     for assignment in assignments:
         people[assignment.unit_id][assignment.role].append(assignment.user)
     return render_template("admin/overview.html", units=units, people=people, Role=Role)
@@ -82,60 +77,48 @@ def _render_policy(policy_form=None, tier_form=None, errors=None, status=200):
 
 
 @bp.get("/admin/regler")
+@requires(can_edit_policy)
 def policy():
-    if not can_edit_policy(current_user):
-        abort(403)
     return _render_policy()
 
 
 @bp.post("/admin/regler")
+@requires(can_edit_policy)
 def save_policy():
-    if not can_edit_policy(current_user):
-        abort(403)
     form = PolicyForm()
     if not form.validate():
         return _render_policy(policy_form=form, status=400)
-    services.save_policy(current_user.organisation_id, auto_approve_below=form.auto_approve_below.data,
-                         default_per_order=form.default_per_order.data, default_per_month=form.default_per_month.data,
-                         default_hard=form.default_hard.data, escalate_after_days=form.escalate_after_days.data,
-                         by=current_user)
-    db.session.commit()
+    with transaction(render=lambda exc: _render_policy(policy_form=form, errors=[str(exc)], status=400)):
+        services.save_policy(current_user.organisation_id, auto_approve_below=form.auto_approve_below.data,
+                             default_per_order=form.default_per_order.data,
+                             default_per_month=form.default_per_month.data, default_hard=form.default_hard.data,
+                             escalate_after_days=form.escalate_after_days.data, by=current_user)
     flash(_("Reglene er lagret. De gjelder ordrer som sendes fra nå av."), "success")
     return redirect(url_for("admin.policy"))
 
 
 @bp.post("/admin/regler/trinn")
+@requires(can_edit_policy)
 def add_tier():
-    if not can_edit_policy(current_user):
-        abort(403)
     form = TierForm()
     form.approver_user_id.choices = _approver_choices()
     if not form.validate():
         return _render_policy(tier_form=form, status=400)
-    try:
+    with transaction(render=lambda exc: _render_policy(tier_form=form, errors=[str(exc)], status=400)):
         services.add_tier(current_user.organisation_id, name=form.name.data, required_above=form.required_above.data,
                           approver_user_id=form.approver_user_id.data or None, by=current_user)
-    except services.AdminError as exc:
-        db.session.rollback()
-        return _render_policy(tier_form=form, errors=[str(exc)], status=400)
-    db.session.commit()
     flash(_("Godkjenningstrinnet er lagt til."), "success")
     return redirect(url_for("admin.policy"))
 
 
 @bp.post("/admin/regler/trinn/<int:tier_id>/slett")
+@requires(can_edit_policy)
 def remove_tier(tier_id: int):
-    if not can_edit_policy(current_user):
-        abort(403)
     tier = db.session.get(ApprovalTier, tier_id)
     if tier is None or tier.organisation_id != current_user.organisation_id:
         abort(404)  # another municipality's tier: not found, as every object of theirs
-    try:
+    with transaction(render=lambda exc: _render_policy(errors=[str(exc)], status=400)):
         services.remove_tier(current_user.organisation_id, tier_id, by=current_user)
-    except services.AdminError as exc:
-        db.session.rollback()
-        return _render_policy(errors=[str(exc)], status=400)
-    db.session.commit()
     flash(_("Godkjenningstrinnet er fjernet."), "success")
     return redirect(url_for("admin.policy"))
 
@@ -178,12 +161,10 @@ def grant(unit_id: int):
     if not form.validate():
         return _render_unit(unit, grant_form=form, status=400)
     user = db.session.get(User, form.user_id.data)
-    try:
+    if user is None:  # deleted since the form was drawn
+        abort(404)
+    with transaction(render=lambda exc: _render_unit(unit, errors=[str(exc)], status=400)):
         services.grant_authority(unit, user, by=current_user)
-    except services.AdminError as exc:
-        db.session.rollback()
-        return _render_unit(unit, errors=[str(exc)], status=400)
-    db.session.commit()
     flash(_("%(name)s kan nå bestille for %(unit)s.", name=user.name, unit=unit.name), "success")
     return redirect(url_for("admin.unit", unit_id=unit.id))
 
@@ -194,12 +175,8 @@ def revoke(unit_id: int, user_id: int):
     user = db.session.get(User, user_id)
     if user is None or user.organisation_id != unit.organisation_id:
         abort(404)
-    try:
+    with transaction(render=lambda exc: _render_unit(unit, errors=[str(exc)], status=400)):
         services.revoke_authority(unit, user, by=current_user)
-    except services.AdminError as exc:
-        db.session.rollback()
-        return _render_unit(unit, errors=[str(exc)], status=400)
-    db.session.commit()
     flash(_("%(name)s kan ikke lenger bestille for %(unit)s.", name=user.name, unit=unit.name), "success")
     return redirect(url_for("admin.unit", unit_id=unit.id))
 
@@ -210,8 +187,8 @@ def budget(unit_id: int):
     form = BudgetForm()
     if not form.validate():
         return _render_unit(unit, budget_form=form, status=400)
-    services.save_unit_budget(unit, monthly=form.monthly.data, hard=form.hard.data, by=current_user)
-    db.session.commit()
+    with transaction(render=lambda exc: _render_unit(unit, budget_form=form, errors=[str(exc)], status=400)):
+        services.save_unit_budget(unit, monthly=form.monthly.data, hard=form.hard.data, by=current_user)
     flash(_("Budsjettet er lagret."), "success")
     return redirect(url_for("admin.unit", unit_id=unit.id))
 
@@ -254,15 +231,12 @@ def save_person(user_id: int):
     form = _person_form(person, PersonLimitForm())
     if not form.validate():
         return render_template("admin/person.html", person=person, form=form, errors=[]), 400
-    try:
+    with transaction(render=lambda exc: (render_template("admin/person.html", person=person, form=form,
+                                                         errors=[str(exc)]), 400)):
         services.save_person_limit(person, per_order=form.per_order.data, per_month=form.per_month.data,
                                    hard=form.hard.data, agreement_ids=form.agreement_ids.data or None,
                                    unspsc_prefixes=form.unspsc_prefixes.data or "",
                                    approval_limit=form.approval_limit.data, by=current_user)
-    except services.AdminError as exc:
-        db.session.rollback()
-        return render_template("admin/person.html", person=person, form=form, errors=[str(exc)]), 400
-    db.session.commit()
     flash(_("Grensene for %(name)s er lagret. De gjelder ordrer som sendes fra nå av.", name=person.name), "success")
     return redirect(url_for("admin.person", user_id=person.id))
 

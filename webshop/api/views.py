@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 
 from webshop.auth.tokens import create_token, revoke_token, tokens_of, user_for_token
 from webshop.catalogue.services import search_rows
-from webshop.extensions import csrf, db
+from webshop.extensions import csrf
 from webshop.forms import EmptyForm
+from webshop.views_support import transaction
 
 bp = Blueprint("api", __name__, template_folder="templates")
 MAX_LIMIT = 100
@@ -37,8 +38,8 @@ def catalogue_search():
         return jsonify(error="bad_request", message="limit må være et heltall."), 400
     if not 1 <= limit <= MAX_LIMIT or len(query) > 200:
         return jsonify(error="bad_request", message=f"limit må være 1–{MAX_LIMIT}, q høyst 200 tegn."), 400
-    total, rows = search_rows(user.organisation_id, query, limit=limit)
-    db.session.commit()  # the token's last_used_at (at most every few minutes)
+    with transaction():  # the token's last_used_at (at most every few minutes)
+        total, rows = search_rows(user.organisation_id, query, limit=limit)
     items = [{
         "id": r.id, "supplier_item_id": r.supplier_item_id, "name": r.name, "description": r.description,
         "gtin": r.gtin, "manufacturer_item_id": r.manufacturer_item_id, "unspsc": r.unspsc,
@@ -61,8 +62,8 @@ def tokens():
     if request.method == "POST":
         if not form.validate():
             abort(400)
-        _, shown = create_token(current_user, request.form.get("name", "")[:100])
-        db.session.commit()
+        with transaction():
+            _, shown = create_token(current_user, request.form.get("name", "")[:100])
     return render_template("api/tokens.html", tokens=tokens_of(current_user), shown=shown, form=form)
 
 
@@ -71,8 +72,8 @@ def tokens():
 def revoke(token_id: int):
     if not EmptyForm().validate():
         abort(400)
-    if not revoke_token(current_user, token_id):
-        abort(404)
-    db.session.commit()
+    with transaction():
+        if not revoke_token(current_user, token_id):
+            abort(404)
     flash(_("Nøkkelen er trukket tilbake."), "success")
     return redirect(url_for("api.tokens"))

@@ -3,29 +3,25 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
 from webshop.approvals.services import preview_cart
+from webshop.cart import services
 from webshop.cart.forms import FreeTextForm, QuantityForm, SubmitCartForm
 from webshop.catalogue.forms import AddToCartForm
+from webshop.catalogue.personal import cart_line_status, refusal_to_order
 from webshop.extensions import db
 from webshop.orders.services import submit_cart
 from webshop.orgs.models import Role, Unit
+from webshop.params import BadNumber, to_int
 from webshop.permissions import can_order
 from webshop.supplier.cart_notes import cart_supplier_notes
 from webshop.urls import is_safe_next
-from wtforms.fields.choices import SelectChoice
-
-from webshop.cart import services
-from webshop.catalogue.personal import cart_line_status, refusal_to_order
+from webshop.views_support import guard, transaction
 
 bp = Blueprint("cart", __name__, template_folder="templates")
-
-
-@bp.before_request
-@login_required
-def require_orderer():
-    if not can_order(current_user):
-        abort(403)
+guard(bp, can_order)
 
 
 def _forms(free_text: FreeTextForm | None = None, submit: SubmitCartForm | None = None):
@@ -65,15 +61,15 @@ def add():
                 flash(error, "danger")
         return redirect(target)
     try:
-        refusal = refusal_to_order(current_user.organisation_id, int(form.item_id.data))
+        item_id = to_int(str(form.item_id.data))
+    except BadNumber:
+        flash(_("Ugyldig vare."), "danger")
+        return redirect(target)
+    with transaction(redirect_to=target):
+        refusal = refusal_to_order(current_user.organisation_id, item_id)
         if refusal:  # hidden, discontinued or sold out: say so, and what to order instead
             raise services.CartError(refusal)
-        line = services.add_item(current_user, int(form.item_id.data), form.quantity.data)
-    except (services.CartError, ValueError) as exc:
-        db.session.rollback()
-        flash(str(exc) if isinstance(exc, services.CartError) else _("Ugyldig vare."), "danger")
-        return redirect(target)
-    db.session.commit()
+        line = services.add_item(current_user, item_id, form.quantity.data)
     flash(_("%(name)s er lagt i handlekurven.", name=line.item.name), "success")
     return redirect(target)
 
@@ -85,24 +81,16 @@ def update(line_id: int):
     form = QuantityForm()
     if not form.validate():
         return _render(400, errors=[e for errs in form.errors.values() for e in errs])
-    try:
+    with transaction(render=lambda exc: _render(400, errors=[str(exc)])):
         services.update_quantity(current_user, line_id, form.quantity.data)
-    except services.CartError as exc:
-        db.session.rollback()
-        return _render(400, errors=[str(exc)])
-    db.session.commit()
     flash(_("Antallet er endret."), "success")
     return redirect(url_for("cart.show"))
 
 
 @bp.post("/handlekurv/<int:line_id>/fjern")
 def remove(line_id: int):
-    try:
+    with transaction(render=lambda exc: _render(404, errors=[str(exc)])):
         services.remove_line(current_user, line_id)
-    except services.CartError as exc:
-        db.session.rollback()
-        return _render(404, errors=[str(exc)])
-    db.session.commit()
     flash(_("Linjen er fjernet."), "success")
     return redirect(url_for("cart.show"))
 
@@ -112,14 +100,10 @@ def add_free_text():
     form, _submit = _forms(FreeTextForm())
     if not form.validate():
         return _render(400, free_text=form, errors=[e for errs in form.errors.values() for e in errs])
-    try:
+    with transaction(render=lambda exc: _render(400, free_text=form, errors=[str(exc)])):
         services.add_free_text(current_user, supplier_id=form.supplier_id.data, description=form.description.data,
                                quantity=form.quantity.data, unit_code=form.unit_code.data,
                                estimated_price=form.estimated_price.data)
-    except services.CartError as exc:
-        db.session.rollback()
-        return _render(400, free_text=form, errors=[str(exc)])
-    db.session.commit()
     flash(_("Fritekstlinjen er lagt til. Den må godkjennes før den sendes."), "success")
     return redirect(url_for("cart.show"))
 
@@ -129,13 +113,9 @@ def submit():
     _free, form = _forms(submit=SubmitCartForm())
     if not form.validate():
         return _render(400, submit=form, errors=[e for errs in form.errors.values() for e in errs])
-    try:
+    with transaction(render=lambda exc: _render(400, submit=form, errors=[str(exc)])):
         orders = submit_cart(current_user, unit_id=form.unit_id.data, note=form.note.data or "",
                              buyer_reference=form.buyer_reference.data or "")
-    except services.CartError as exc:
-        db.session.rollback()
-        return _render(400, submit=form, errors=[str(exc)])
-    db.session.commit()
     numbers = ", ".join(o.number for o in orders)
     flash(_("Bestillingen er sendt til godkjenning: %(numbers)s.", numbers=numbers), "success")
     if len(orders) == 1:

@@ -23,6 +23,7 @@ from webshop.catalogue.models import (
     agreement_members,
 )
 from webshop.dbtypes import utcnow
+from webshop.errors import DomainError
 from webshop.extensions import db
 from webshop.orgs.models import Organisation, User
 from webshop.search.index import words_of
@@ -31,7 +32,7 @@ from webshop.search.services import reindex_items
 LIST_LIMIT = 50
 
 
-class CurationError(Exception):
+class CurationError(DomainError):
     """A curation change that cannot be made; the message is shown to the user."""
 
 

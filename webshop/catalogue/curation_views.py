@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from webshop.catalogue import curation
 from webshop.catalogue.csv_import import CatalogueImportError, read_bytes
 from webshop.catalogue.ehf_import import read_ehf_catalogue
 from webshop.catalogue.forms import CurateForm, ImportForm, SearchForm, SynonymForm
@@ -16,18 +19,12 @@ from webshop.forms import EmptyForm
 from webshop.orgs.models import Organisation
 from webshop.params import int_list
 from webshop.permissions import can_curate_catalogue
-from wtforms.fields.choices import SelectChoice
-
-from webshop.catalogue import curation
+from webshop.views_support import guard, transaction
 
 bp = Blueprint("curation", __name__, template_folder="templates", url_prefix="/forvaltning")
 
 
-@bp.before_request
-@login_required
-def require_central_buyer():
-    if not can_curate_catalogue(current_user):
-        abort(403)
+guard(bp, can_curate_catalogue)
 
 
 def _agreement(agreement_id: int) -> Agreement:
@@ -54,8 +51,8 @@ def overview():
         except CatalogueImportError as exc:
             errors = [str(e) for e in exc.errors[:200]]
         else:
-            catalogue = import_catalogue(agreement, rows)
-            db.session.commit()
+            with transaction():
+                catalogue = import_catalogue(agreement, rows)
             flash(_("%(n)d varer importert og publisert som versjon %(v)d.", n=len(rows), v=catalogue.version),
                   "success")
             return redirect(url_for("curation.overview"))
@@ -85,8 +82,8 @@ def request_from_search(catalogue_id: int):
     query = (request.form.get("query") or "").strip()
     if not EmptyForm().validate() or not query:
         abort(400)
-    curation.request_from_search(current_user, query, catalogue.agreement_id)
-    db.session.commit()
+    with transaction():
+        curation.request_from_search(current_user, query, catalogue.agreement_id)
     flash(_("Etterlysningen «%(q)s» er registrert som sendt til leverandøren.", q=query), "success")
     return redirect(url_for("curation.quality", catalogue_id=catalogue_id))
 
@@ -113,9 +110,9 @@ def item(item_id: int):
     existing = curation.curation_of(found)
     form = CurateForm(obj=existing) if request.method == "GET" else CurateForm()
     if request.method == "POST" and form.validate():
-        curation.curate_item(found, hidden=form.hidden.data, name=form.name.data or "",
-                             extra_keywords=form.extra_keywords.data or "", by=current_user)
-        db.session.commit()
+        with transaction():
+            curation.curate_item(found, hidden=form.hidden.data, name=form.name.data or "",
+                                 extra_keywords=form.extra_keywords.data or "", by=current_user)
         flash(_("Varen er oppdatert."), "success")
         return redirect(url_for("curation.item", item_id=item_id))
     return render_template("catalogue/curation/item.html", item=found, form=form), (400 if form.errors else 200)
@@ -125,14 +122,16 @@ def item(item_id: int):
 def synonyms():
     form = SynonymForm()
     if request.method == "POST" and form.validate():
-        try:
+        with transaction(render=lambda exc: _synonyms_page(form, exc)):
             curation.add_synonym_group(current_user, form.terms.data)
-        except curation.CurationError as exc:
-            form.terms.errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(_("Synonymene er lagret."), "success")
-            return redirect(url_for("curation.synonyms"))
+        flash(_("Synonymene er lagret."), "success")
+        return redirect(url_for("curation.synonyms"))
+    return _synonyms_page(form)
+
+
+def _synonyms_page(form: SynonymForm, error: Exception | None = None):
+    if error is not None:
+        form.terms.errors = [str(error)]
     return render_template("catalogue/curation/synonyms.html", form=form, groups=curation.synonym_groups(current_user),
                            delete_form=EmptyForm()), (400 if form.errors else 200)
 
@@ -144,8 +143,8 @@ def delete_synonyms(group_id: int):
         abort(404)
     if not EmptyForm().validate():
         abort(400)
-    db.session.delete(group)
-    db.session.commit()
+    with transaction():
+        db.session.delete(group)
     flash(_("Synonymgruppen er slettet."), "success")
     return redirect(url_for("curation.synonyms"))
 
@@ -155,22 +154,21 @@ def members(agreement_id: int):
     agreement = _agreement(agreement_id)
     organisations = list(db.session.scalars(select(Organisation).where(
         Organisation.collaboration_id == agreement.collaboration_id).order_by(Organisation.name)))
-    errors: list[str] = []
     if request.method == "POST":
         if not EmptyForm().validate():
             abort(400)
-        try:
-            chosen = set(int_list(request.form.getlist("organisation_id")))
+        chosen = set(int_list(request.form.getlist("organisation_id")))  # a 400 on a bad id
+        with transaction(render=lambda exc: _members_page(agreement, organisations, [str(exc)])):
             curation.set_members(agreement, chosen)
-        except (ValueError, curation.CurationError) as exc:
-            errors = [str(exc) if isinstance(exc, curation.CurationError) else _("Ugyldig valg.")]
-        else:
-            db.session.commit()
-            flash(_("Katalogen er publisert til de valgte kommunene."), "success")
-            return redirect(url_for("curation.overview"))
+        flash(_("Katalogen er publisert til de valgte kommunene."), "success")
+        return redirect(url_for("curation.overview"))
+    return _members_page(agreement, organisations)
+
+
+def _members_page(agreement: Agreement, organisations: list[Organisation], errors: list[str] | None = None):
     member_ids = {o.id for o in agreement.members}
     return render_template("catalogue/curation/members.html", agreement=agreement, organisations=organisations,
-                           member_ids=member_ids, errors=errors, form=EmptyForm()), (400 if errors else 200)
+                           member_ids=member_ids, errors=errors or [], form=EmptyForm()), (400 if errors else 200)
 
 
 @bp.get("/etterlysninger")
@@ -188,7 +186,7 @@ def request_sent(request_id: int):
         abort(404)
     if not EmptyForm().validate():
         abort(400)
-    curation.mark_request_sent(found, request.form.get("note", "")[:2000])
-    db.session.commit()
+    with transaction():
+        curation.mark_request_sent(found, request.form.get("note", "")[:2000])
     flash(_("Markert som sendt til leverandøren."), "success")
     return redirect(url_for("curation.requests"))

@@ -5,8 +5,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from webshop.cart.services import CartError
-from webshop.catalogue.curation import CurationError, log_search, request_item
+
+from webshop.catalogue import personal
+from webshop.catalogue.curation import log_search, request_item
 from webshop.catalogue.forms import AddToCartForm, FavouriteForm, ItemRequestForm, SearchForm, TemplateForm
 from webshop.catalogue.models import OrderTemplate
 from webshop.catalogue.services import Facets, search_items
@@ -16,8 +17,7 @@ from webshop.orders.models import Order
 from webshop.permissions import can_curate_catalogue, can_order, can_view_order
 from webshop.search.index import item_key
 from webshop.urls import is_safe_next
-
-from webshop.catalogue import personal
+from webshop.views_support import requires, transaction
 
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 
@@ -47,8 +47,8 @@ def search():
                            page_size=current_app.config["SEARCH_PAGE_SIZE"], facets=facets,
                            boost_keys=personal.boost_keys_for(current_user), with_facets=True)
     if query and page == 1:
-        log_search(current_user, query, results.total)
-        db.session.commit()
+        with transaction():
+            log_search(current_user, query, results.total)
     favourites = {item_key(a, s) for a, s in personal.favourite_keys(current_user)}
     return render_template("catalogue/search.html", form=form, query=query, results=results, facets=facets,
                            add_form=AddToCartForm(formdata=None), favourites=favourites,
@@ -56,15 +56,9 @@ def search():
         (200 if valid else 400)
 
 
-def _require_orderer() -> None:
-    if not can_order(current_user):
-        abort(403)
-
-
 @bp.get("/katalog/mine-varer")
-@login_required
+@requires(can_order)
 def mine():
-    _require_orderer()
     orders = db.session.scalars(db.select(Order).where(Order.orderer_id == current_user.id)
                                 .order_by(Order.submitted_at.desc()).limit(10)).all()
     return render_template("catalogue/mine.html", favourites=personal.favourites_of(current_user),
@@ -79,29 +73,27 @@ def _back(default: str) -> str:
 
 
 @bp.post("/katalog/favoritter")
-@login_required
+@requires(can_order)
 def add_favourite():
-    _require_orderer()
     form = FavouriteForm()
-    try:
-        if not form.validate() or not str(form.item_id.data).isdigit():
-            raise CartError(_("Ugyldig vare."))
+    back = _back(url_for("catalogue.mine"))
+    if not form.validate() or not str(form.item_id.data).isdecimal():
+        flash(_("Ugyldig vare."), "danger")
+        return redirect(back)
+    with transaction(redirect_to=back):
         personal.add_favourite(current_user, int(form.item_id.data))
-        db.session.commit()
-        flash(_("Lagt til i favoritter."), "success")
-    except CartError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    return redirect(_back(url_for("catalogue.mine")))
+    flash(_("Lagt til i favoritter."), "success")
+    return redirect(back)
 
 
 @bp.post("/katalog/favoritter/<int:favourite_id>/slett")
-@login_required
+@requires(can_order)
 def remove_favourite(favourite_id: int):
-    _require_orderer()
-    if not EmptyForm().validate() or not personal.remove_favourite(current_user, favourite_id):
+    if not EmptyForm().validate():
         abort(404)
-    db.session.commit()
+    with transaction():
+        if not personal.remove_favourite(current_user, favourite_id):
+            abort(404)
     flash(_("Fjernet fra favoritter."), "success")
     return redirect(url_for("catalogue.mine"))
 
@@ -122,76 +114,58 @@ def _report(added: int, missing: list[str]) -> None:
 
 
 @bp.post("/katalog/bestill-igjen/<int:order_id>")
-@login_required
+@requires(can_order)
 def reorder(order_id: int):
-    _require_orderer()
     order = _own_order(order_id)
     if not EmptyForm().validate():
         abort(400)
-    try:
-        _report(*personal.reorder(current_user, order))
-        db.session.commit()
-    except CartError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    with transaction(redirect_to=url_for("cart.show")):
+        added, missing = personal.reorder(current_user, order)
+    _report(added, missing)
     return redirect(url_for("cart.show"))
 
 
 @bp.post("/katalog/maler/fra-ordre/<int:order_id>")
-@login_required
+@requires(can_order)
 def template_from_order(order_id: int):
-    _require_orderer()
     order = _own_order(order_id)
     form = TemplateForm()
     if not form.validate():
         flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "danger")
         return redirect(url_for("catalogue.mine"))
-    try:
+    with transaction(redirect_to=url_for("catalogue.mine")):
         personal.template_from_order(current_user, order, form.name.data)
-        db.session.commit()
-        flash(_("Malen er lagret."), "success")
-    except CartError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    flash(_("Malen er lagret."), "success")
     return redirect(url_for("catalogue.mine"))
 
 
 @bp.post("/katalog/maler/<int:template_id>/i-kurv")
-@login_required
+@requires(can_order)
 def template_to_cart(template_id: int):
-    _require_orderer()
     template = db.session.get(OrderTemplate, template_id)
     if template is None or not personal.can_use_template(current_user, template):
         abort(404)
     if not EmptyForm().validate():
         abort(400)
-    try:
-        _report(*personal.template_to_cart(current_user, template))
-        db.session.commit()
-    except CartError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    with transaction(redirect_to=url_for("cart.show")):
+        added, missing = personal.template_to_cart(current_user, template)
+    _report(added, missing)
     return redirect(url_for("cart.show"))
 
 
 @bp.post("/katalog/handlekurv/<int:line_id>/bytt")
-@login_required
+@requires(can_order)
 def replace_cart_line(line_id: int):
     """«Bytt til»: a cart line whose item is gone becomes a substitute (or the item's new version)."""
-    _require_orderer()
     form = FavouriteForm()  # a CSRF-checked item_id
-    if not form.validate() or not str(form.item_id.data).isdigit():
+    if not form.validate() or not str(form.item_id.data).isdecimal():
         abort(400)
-    try:
-        personal.replace_cart_line(current_user, line_id, int(form.item_id.data))
-    except LookupError:
-        abort(404)
-    except CartError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash(_("Linjen er byttet."), "success")
+    with transaction(redirect_to=url_for("cart.show")):
+        try:
+            personal.replace_cart_line(current_user, line_id, int(form.item_id.data))
+        except LookupError:
+            abort(404)
+    flash(_("Linjen er byttet."), "success")
     return redirect(url_for("cart.show"))
 
 
@@ -200,12 +174,14 @@ def replace_cart_line(line_id: int):
 def request_missing():
     form = ItemRequestForm(data={"query": request.args.get("q", "")} if request.method == "GET" else None)
     if request.method == "POST" and form.validate():
-        try:
+        with transaction(render=lambda exc: _request_page(form, exc)):
             request_item(current_user, query=form.query.data or "", description=form.description.data)
-        except CurationError as exc:
-            form.description.errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(_("Takk! Innkjøpsavdelingen har fått ønsket ditt."), "success")
-            return redirect(url_for("catalogue.search"))
+        flash(_("Takk! Innkjøpsavdelingen har fått ønsket ditt."), "success")
+        return redirect(url_for("catalogue.search"))
+    return _request_page(form)
+
+
+def _request_page(form: ItemRequestForm, error: Exception | None = None):
+    if error is not None:
+        form.description.errors = [str(error)]
     return render_template("catalogue/request.html", form=form), (400 if form.errors else 200)
