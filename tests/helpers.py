@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import Flask
 from lxml import etree
+
+from webshop.config import TestConfig
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "peppol"
 
@@ -26,3 +29,14 @@ NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
 }
 PASSWORD = "Correct-horse-9"  # every test user's password
+
+
+def set_password(user, password: str = PASSWORD) -> None:
+    """``user.set_password`` under the test configuration (its cheap hash), also where no app
+    context is pushed: a test's own ``store`` session works outside one."""
+    with _HASHING.app_context():
+        user.set_password(password)
+
+
+_HASHING = Flask("password-hashing")
+_HASHING.config.from_object(TestConfig)

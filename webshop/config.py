@@ -42,6 +42,10 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES") or 10)
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS") or 100)
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES") or 15)
+    # A catalogue import that would discontinue more than this share of the live items, and at least
+    # CATALOGUE_DISCONTINUE_CONFIRM_MIN of them (or all), needs an explicit confirmation (a header-only file).
+    CATALOGUE_DISCONTINUE_CONFIRM_SHARE = os.environ.get("CATALOGUE_DISCONTINUE_CONFIRM_SHARE") or "0.20"
+    CATALOGUE_DISCONTINUE_CONFIRM_MIN = int(os.environ.get("CATALOGUE_DISCONTINUE_CONFIRM_MIN") or 10)
     # Largest quantity one order line may carry; anything above is almost certainly a typo.
     MAX_LINE_QUANTITY = 10_000
     SEARCH_PAGE_SIZE = 25
@@ -75,3 +79,6 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = None  # tests start their own SMTP server when they need one
+    # One cheap round instead of scrypt: hashing dominated the suite. Production keeps scrypt
+    # (webshop/orgs/models.py password_hash_method; tests/unit/test_password_hash.py checks it).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"

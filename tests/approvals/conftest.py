@@ -5,7 +5,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from helpers import PASSWORD
+from helpers import set_password
 from sqlalchemy import select
 
 from webshop.approvals.models import ApprovalPolicy, ApprovalTier, PersonLimit
@@ -19,7 +19,7 @@ def people(world, store):
 
     def person(email, name, *roles):
         user = User(email=email, name=name, organisation_id=world.org.id, password_hash="")
-        user.set_password(PASSWORD)
+        set_password(user)
         user.roles = [RoleAssignment(role=r, unit_id=u.id if u else None) for r, u in roles]
         store.add(user)
         return user

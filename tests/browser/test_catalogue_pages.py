@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from browsing import assert_accessible, log_in
-from helpers import PASSWORD
+from helpers import set_password
 from playwright.sync_api import Page, expect
 
 from webshop.catalogue.models import SynonymGroup
@@ -20,7 +20,7 @@ def test_orderer_and_central_buyer_catalogue_pages(live_server, page: Page, worl
     page.set_default_timeout(15_000)
     store.add(SynonymGroup(collaboration_id=world.org.collaboration_id, terms="farin, sukker"))
     buyer = User(email="innkjop@lia.no", name="Ingrid Innkjøp", organisation_id=world.org.id)
-    buyer.set_password(PASSWORD)
+    set_password(buyer)
     buyer.roles = [RoleAssignment(role=Role.CENTRAL_BUYER, unit_id=None)]
     store.add(buyer)
     store.commit()

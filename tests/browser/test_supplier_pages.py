@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from browsing import assert_accessible, assert_no_sideways_scroll, log_in
-from helpers import PASSWORD
+from helpers import set_password
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 def person(store, world, email: str, name: str, role: Role) -> User:
     user = User(email=email, name=name, organisation_id=world.org.id)
-    user.set_password(PASSWORD)
+    set_password(user)
     user.roles = [RoleAssignment(role=role, unit_id=None)]
     store.add(user)
     return user

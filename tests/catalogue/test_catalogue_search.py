@@ -25,10 +25,10 @@ CSV_HEAD = "supplier_item_id;name;description;unspsc;unit;price\n"
 def central_buyer(store, world) -> User:
     user = store.scalar(select(User).where(User.email == "innkjop@lia.no"))
     if user is None:
-        from helpers import PASSWORD
+        from helpers import set_password
 
         user = User(email="innkjop@lia.no", name="Ingrid Innkjøp", organisation_id=world.org.id)
-        user.set_password(PASSWORD)
+        set_password(user)
         user.roles = [RoleAssignment(role=Role.CENTRAL_BUYER, unit_id=None)]
         store.add(user)
         store.commit()

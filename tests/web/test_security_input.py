@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from helpers import PASSWORD, page_text
+from helpers import PASSWORD, page_text, set_password
 from sqlalchemy import func, select
 
 from ehf.catalogue import CatalogueHeader, CatalogueItem, Classification, write_catalogue
@@ -26,7 +26,7 @@ HUGE = "99999999999999999999"  # more than any database integer column holds
 @pytest.fixture
 def buyer(world, store):
     user = User(email="innkjop@lia.no", name="Ina Innkjøper", organisation_id=world.org.id)
-    user.set_password(PASSWORD)
+    set_password(user)
     user.roles = [RoleAssignment(role=Role.CENTRAL_BUYER, unit_id=None)]
     store.add(user)
     store.commit()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webshop.dbtypes import StrEnumType
 from webshop.extensions import Model
+
+STRONG_PASSWORD_HASH = "scrypt"  # werkzeug's default, and the production setting
+
+
+def password_hash_method() -> str:
+    """How new passwords are hashed: the app's PASSWORD_HASH_METHOD, else scrypt. Only the
+    test configuration picks a cheap method; checking a password reads the method from the hash."""
+    if has_app_context():
+        return str(current_app.config.get("PASSWORD_HASH_METHOD") or STRONG_PASSWORD_HASH)
+    return STRONG_PASSWORD_HASH
 
 
 class Role(StrEnum):
@@ -84,7 +95,7 @@ class User(UserMixin, Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
