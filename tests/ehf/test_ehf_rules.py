@@ -4,7 +4,6 @@ orders that contain only what the EHF data model allows."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -68,7 +67,8 @@ def test_peppol_order_keeps_the_manufacturer_id(profile: Profile) -> None:
 
 def test_manufacturer_id_in_an_ehf_order_is_outside_the_data_model() -> None:
     """The official verdict on what the demo used to send: EHF-T01-B25202 ("not part of the
-    data model", on cac:Item, element 252 of the EHF Order structure) is fatal; the same content under BIS Ordering passes."""
+    data model", on cac:Item, element 252 of the EHF Order structure) is fatal; the same
+    content under BIS Ordering passes."""
     ehf = with_manufacturer_id(Profile.EHF_ORDERING)
     item = b"<cac:SellersItemIdentification><cbc:ID>SKU-1</cbc:ID></cac:SellersItemIdentification>"
     added = item + b"<cac:ManufacturersItemIdentification><cbc:ID>MFR-1</cbc:ID></cac:ManufacturersItemIdentification>"
