@@ -194,8 +194,8 @@ def test_supplier_pages_are_forbidden_to_the_wrong_people(app, world, people, lo
 def test_supplier_settings_bad_input_stores_nothing(app, world, people, login_as, store):
     from webshop.supplier.models import SupplierSettings
 
-    trainer = login_as(people["trainer"])
-    response = trainer.post(f"/leverandorer/{world.supplier.id}/innstillinger",
+    buyer = login_as(people["buyer"])  # transport and endpoint: the central buyer's fields (issue 10)
+    response = buyer.post(f"/leverandorer/{world.supplier.id}/innstillinger",
                             data={**SETTINGS, "transport": "http", "endpoint_url": "", "delivery_parts": "99"})
     assert response.status_code == 400
     text = page_text(response)

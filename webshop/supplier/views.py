@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+
 from webshop.catalogue.models import Agreement, Supplier
 from webshop.delivery import failures
 from webshop.extensions import db
@@ -18,18 +19,30 @@ from webshop.orders.rules import DeliveryState
 from webshop.orders.views import load_visible_order
 from webshop.orgs.models import Role
 from webshop.permissions import (
+    can_change_simulation,
     can_configure_suppliers,
     can_follow_suppliers,
+    can_handle_failed_deliveries,
     can_manage_inbound_tokens,
     can_receive_goods,
+    can_view_suppliers,
 )
-from webshop.supplier.errors import SupplierError
-from webshop.supplier.forms import BEHAVIOUR_LABELS, TRANSPORT_LABELS, LineActionForm, ReceiptForm, SettingsForm
-from webshop.supplier.models import SupplierSettings
-from webshop.supplier.rules import Behaviour, LineState, TransportKind
-
 from webshop.supplier import line_views, receipt, stats
 from webshop.supplier import settings as supplier_settings
+from webshop.supplier.errors import SupplierError
+from webshop.supplier.forms import (
+    BEHAVIOUR_LABELS,
+    SIMULATOR_FIELDS,
+    TRANSPORT_LABELS,
+    LineActionForm,
+    NewKeyForm,
+    ReceiptForm,
+    SettingsForm,
+    SimulatorForm,
+)
+from webshop.supplier.models import SupplierSettings
+from webshop.supplier.rules import Behaviour, LineState, TransportKind
+from webshop.views_support import requires, transaction
 
 bp = Blueprint("supplier", __name__, template_folder="templates")
 
@@ -49,7 +62,8 @@ def _supplier_in_collaboration(supplier_id: int) -> Supplier:
 @bp.app_context_processor
 def supplier_predicates() -> dict:
     return {"can_configure_suppliers": can_configure_suppliers, "can_follow_suppliers": can_follow_suppliers,
-            "can_manage_inbound_tokens": can_manage_inbound_tokens}
+            "can_manage_inbound_tokens": can_manage_inbound_tokens, "can_view_suppliers": can_view_suppliers,
+            "can_change_simulation": can_change_simulation}
 
 
 @bp.app_template_global()
@@ -61,10 +75,8 @@ def supplier_order_panel(order: Order) -> dict:
 
 
 @bp.get("/leverandorer")
-@login_required
+@requires(can_view_suppliers)
 def settings_list():
-    if not can_configure_suppliers(current_user):
-        abort(403)
     suppliers = stats.collaboration_suppliers(_collaboration_id())
     settings = {s.supplier_id: s for s in db.session.scalars(
         select(SupplierSettings).where(SupplierSettings.supplier_id.in_([s.id for s in suppliers])))}
@@ -72,91 +84,103 @@ def settings_list():
                            labels=BEHAVIOUR_LABELS, transports=TRANSPORT_LABELS)
 
 
+def _settings_form_class() -> type[SimulatorForm] | None:
+    """The central buyer edits everything, the trainer the simulator only, a coordinator nothing."""
+    if can_configure_suppliers(current_user):
+        return SettingsForm
+    return SimulatorForm if can_change_simulation(current_user) else None
+
+
+def _settings_values(form: SimulatorForm) -> dict[str, object]:
+    values: dict[str, object] = {name: getattr(form, name).data for name in SIMULATOR_FIELDS}
+    values["behaviour"] = Behaviour(form.behaviour.data)
+    values["out_of_stock_items"] = form.out_of_stock_items.data or ""
+    if isinstance(form, SettingsForm):
+        values["transport"] = TransportKind(form.transport.data)
+        values["endpoint_url"] = (form.endpoint_url.data or "").strip() or None
+    return values
+
+
+def _settings_page(supplier: Supplier, settings: SupplierSettings, form: SimulatorForm | None, **extra):
+    return render_template("supplier/settings_edit.html", supplier=supplier, form=form, settings=settings,
+                           token_form=extra.pop("token_form", None) or NewKeyForm(formdata=None),
+                           labels=BEHAVIOUR_LABELS, transports=TRANSPORT_LABELS, **extra)
+
+
 @bp.route("/leverandorer/<int:supplier_id>/innstillinger", methods=["GET", "POST"])
-@login_required
+@requires(can_view_suppliers)
 def edit_settings(supplier_id: int):
-    if not can_configure_suppliers(current_user):
+    form_class = _settings_form_class()
+    if form_class is None and request.method == "POST":
         abort(403)
     supplier = _supplier_in_collaboration(supplier_id)
     settings = supplier_settings.settings_for(supplier)
-    form = SettingsForm(obj=settings) if request.method == "GET" else SettingsForm()
-    if request.method == "POST" and form.validate():
-        form.populate_obj(settings)
-        settings.transport, settings.behaviour = TransportKind(form.transport.data), Behaviour(form.behaviour.data)
-        settings.endpoint_url = form.endpoint_url.data or None
-        settings.updated_by_id = current_user.id
-        db.session.commit()
+    form = None if form_class is None else form_class(obj=settings) if request.method == "GET" else form_class()
+    if form is not None and request.method == "POST" and form.validate():
+        with transaction():
+            supplier_settings.update_settings(settings, _settings_values(form), by=current_user)
         flash(_("Innstillingene for %(name)s er lagret.", name=supplier.name), "success")
         return redirect(url_for("supplier.settings_list"))
-    db.session.rollback()
-    return render_template("supplier/settings_edit.html", supplier=supplier, form=form, settings=settings,
-                           token_form=LineActionForm(formdata=None)), 400 if request.method == "POST" else 200
+    db.session.rollback()  # settings_for may have added a row for a first visit: store it only on save
+    return _settings_page(supplier, settings, form), 400 if request.method == "POST" else 200
 
 
 @bp.post("/leverandorer/<int:supplier_id>/innsendingsnokkel")
-@login_required
+@requires(can_manage_inbound_tokens)
 def new_inbound_token(supplier_id: int):
-    if not can_manage_inbound_tokens(current_user):
-        abort(403)
     supplier = _supplier_in_collaboration(supplier_id)
-    if not LineActionForm().validate():
+    form = NewKeyForm()
+    if not form.validate():
         abort(400)
-    token = supplier_settings.create_inbound_token(supplier_settings.settings_for(supplier), by=current_user)
-    db.session.commit()
-    return render_template("supplier/token.html", supplier=supplier, token=token,
+    settings = supplier_settings.settings_for(supplier)
+    replacing = settings.inbound_token_hash is not None
+    if replacing and not form.confirm_replace.data:  # replacing the real supplier's key is never a slip
+        db.session.rollback()
+        return _settings_page(supplier, settings, SettingsForm(formdata=None, obj=settings), token_form=form,
+                              token_error=_("Kryss av for at du forstår at den gamle nøkkelen slutter å virke.")), 400
+    with transaction():
+        token = supplier_settings.create_inbound_token(settings, by=current_user)
+    return render_template("supplier/token.html", supplier=supplier, token=token, replaced=replacing,
                            inbound_url=url_for("supplier_api.ehf_inbound", _external=True))
 
 
 @bp.get("/leveranser/feilet")
-@login_required
+@requires(can_handle_failed_deliveries)
 def failed():
-    if not current_user.has_role(Role.COORDINATOR):
-        abort(403)
     return render_template("supplier/failed.html", rows=failures.failed_deliveries(current_user.organisation_id),
                            form=LineActionForm(formdata=None))
 
 
 @bp.post("/leveranser/<int:document_id>/prov-igjen")
-@login_required
+@requires(can_handle_failed_deliveries)
 def retry(document_id: int):
-    if not current_user.has_role(Role.COORDINATOR) or not LineActionForm().validate():
+    if not LineActionForm().validate():
         abort(403)
     document = db.session.get(OrderDocument, document_id)
     order = db.session.get(Order, document.order_id) if document else None
-    if order is None or order.organisation_id != current_user.organisation_id:
+    if document is None or order is None or order.organisation_id != current_user.organisation_id:
         abort(404)
-    try:
+    with transaction(redirect_to=url_for("supplier.failed"), category="warning"):
         failures.retry_delivery(document, by=current_user)
-    except failures.DeliveryError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-        return redirect(url_for("supplier.failed"))
-    db.session.commit()
     flash(_("Ordre %(number)s sendes på nytt ved neste runde.", number=order.number), "success")
     return redirect(url_for("supplier.failed"))
 
 
 @bp.get("/leverandorer/statistikk")
-@login_required
+@requires(can_follow_suppliers)
 def statistics():
-    if not can_follow_suppliers(current_user):
-        abort(403)
     return render_template("supplier/statistics.html", rows=stats.supplier_statistics(_collaboration_id()))
 
 
 @bp.get("/leverandorer/utsolgt")
-@login_required
+@requires(can_follow_suppliers)
 def out_of_stock():
-    if not can_follow_suppliers(current_user):
-        abort(403)
     return render_template("supplier/out_of_stock.html", items=stats.out_of_stock_items(_collaboration_id()))
 
 
 @bp.get("/leverandorer/karantene")
-@login_required
+@requires(can_follow_suppliers)
 def quarantine():
-    if not can_follow_suppliers(current_user):
-        abort(403)
     documents = stats.quarantined(current_user, collaboration_wide=current_user.has_role(Role.CENTRAL_BUYER))
     return render_template("supplier/quarantine.html", documents=documents)
 
@@ -185,17 +209,13 @@ def receive(order_id: int):
     order = _receiving_order(order_id)
     if not ReceiptForm().validate():
         abort(400)
-    try:
+    with transaction(redirect_to=url_for("orders.detail", order_id=order.id, _anchor="supplier-heading"), code=303,
+                     message=lambda exc: _("Varemottaket er ikke lagret: %(error)s", error=str(exc))):
         if request.form.get("all"):
             receipt.receive_all(order, by=current_user)
         else:
             receipt.record_receipt(order, {line.id: (_quantity(f"received-{line.id}"), _quantity(f"damaged-{line.id}"))
-                                            for line in order.lines}, by=current_user)
-    except SupplierError as exc:
-        db.session.rollback()
-        flash(_("Varemottaket er ikke lagret: %(error)s", error=str(exc)), "danger")
-        return redirect(url_for("orders.detail", order_id=order.id, _anchor="supplier-heading")), 303
-    db.session.commit()
+                                           for line in order.lines}, by=current_user)
     flash(_("Varemottaket er registrert."), "success")
     return redirect(url_for("orders.detail", order_id=order.id)), 303
 
@@ -206,13 +226,8 @@ def reorder(order_id: int, line_id: int):
     order = _receiving_order(order_id)
     if not LineActionForm().validate():
         abort(400)
-    try:
+    with transaction(redirect_to=url_for("orders.detail", order_id=order.id), code=303):
         new = receipt.reorder_line(order, line_id, by=current_user, substitute=request.form.get("substitute") == "1")
-    except SupplierError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(url_for("orders.detail", order_id=order.id)), 303
-    db.session.commit()
     flash(_("Ny ordre %(number)s er laget og sendt til godkjenning.", number=new.number), "success")
     return redirect(url_for("orders.detail", order_id=new.id)), 303
 
@@ -223,13 +238,8 @@ def cancel(order_id: int, line_id: int):
     order = _receiving_order(order_id)
     if not LineActionForm().validate():
         abort(400)
-    try:
+    with transaction(redirect_to=url_for("orders.detail", order_id=order.id), code=303):
         receipt.cancel_line(order, line_id, by=current_user)
-    except SupplierError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(url_for("orders.detail", order_id=order.id)), 303
-    db.session.commit()
     flash(_("Resten av linjen er kansellert."), "success")
     return redirect(url_for("orders.detail", order_id=order.id)), 303
 
