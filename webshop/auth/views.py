@@ -8,16 +8,14 @@ costs the same password-hash time as a known one. A login starts a server-side s
 from __future__ import annotations
 
 import math
-import secrets
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
 
-from webshop import ratelimit
 from webshop.auth.forms import LanguageForm, LoginForm
+from webshop.auth.services import LoginLimits, LoginLocked, LoginRefused, authenticate, forget_failures
 from webshop.auth.sessions import end_session, start_session, user_for_session
 from webshop.dbtypes import utcnow
 from webshop.extensions import db, login_manager
@@ -36,27 +34,10 @@ def load_user(user_id: str) -> User | None:
                             lifetime=current_app.permanent_session_lifetime)
 
 
-def _dummy_hash() -> str:
-    """A hash made with the configured method, checked when the account does not exist."""
-    cached = current_app.extensions.get("webshop.dummy_password_hash")
-    if cached is None:
-        probe = User()
-        probe.set_password(secrets.token_urlsafe(16))
-        cached = current_app.extensions["webshop.dummy_password_hash"] = probe.password_hash
-    return cached
-
-
-def _password_ok(user: User | None, password: str) -> bool:
-    if user is None:
-        User(password_hash=_dummy_hash()).check_password(password)  # same time as a real check
-        return False
-    return user.check_password(password) and user.active
-
-
-def _throttle_keys(email: str) -> list[tuple[str, int]]:
+def _limits() -> LoginLimits:
     config = current_app.config
-    return [(f"login:account:{email}", config["LOGIN_MAX_FAILURES"]),
-            (f"login:address:{request.remote_addr}", config["LOGIN_MAX_FAILURES_PER_ADDRESS"])]
+    return LoginLimits(per_account=config["LOGIN_MAX_FAILURES"], per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+                       lockout=timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]))
 
 
 def _fresh_session() -> None:
@@ -73,28 +54,21 @@ def login():
         return redirect(url_for("catalogue.search"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        keys = _throttle_keys(email)
-        locks = [until for until in (ratelimit.locked_until(key) for key, _limit in keys) if until]
-        if locks:
-            minutes = math.ceil((max(locks) - utcnow()).total_seconds() / 60)
+        try:
+            user = authenticate(form.email.data, form.password.data, address=request.remote_addr, limits=_limits())
+        except LoginLocked as locked:
+            minutes = math.ceil((locked.until - utcnow()).total_seconds() / 60)
             form.form_errors.append(_("For mange mislykkede innlogginger. Kontoen er sperret i %(minutes)d minutter "
                                       "til; prøv igjen senere.", minutes=minutes))
             return render_template("auth/login.html", form=form), 429
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if not _password_ok(user, form.password.data):
-            window = timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-            for key, limit in keys:
-                ratelimit.hit(key, limit=limit, window=window, lockout=window)
-            db.session.commit()
+        except LoginRefused:
             form.form_errors.append(_("Feil e-postadresse eller passord."))
         else:
-            assert user is not None
-            ratelimit.clear(keys[0][0])
             _fresh_session()
             session[SESSION_KEY] = start_session(user)
             login_user(user)
             db.session.commit()
+            forget_failures(user.email)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("catalogue.search"))
     return render_template("auth/login.html", form=form)
