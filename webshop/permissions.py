@@ -5,6 +5,7 @@ the two must agree (``tests/integration/test_access_twins.py`` checks every demo
 user against every demo order):
 
 - ``can_view_order(user, order)`` / ``visible_orders(user)``: the order page / the order list;
+- ``can_manage_unit(user, unit)`` / ``manageable_units(user)``: a unit's admin page / the admin overview;
 - ``can_approve(user, order)`` / ``approvable_orders(user)``: the decision / the approval
   inbox (they live in ``webshop.approvals.access``, beside the approval rule).
 """
@@ -20,7 +21,7 @@ from webshop.approvals.models import ApprovalStep, ApprovalStepApprover
 from webshop.approvals.queries import has_approval_work
 from webshop.orders.models import Order
 from webshop.orders.rules import WITH_SUPPLIER
-from webshop.orgs.models import Role, User
+from webshop.orgs.models import Role, Unit, User
 
 
 def can_view_order(user: User, order: Order) -> bool:
@@ -34,10 +35,11 @@ def can_view_order(user: User, order: Order) -> bool:
     unit_roles = user.unit_ids(Role.APPROVER) | user.unit_ids(Role.UNIT_MANAGER)
     if order.unit_id in unit_roles:
         return True
-    return any(user.id in step.approver_ids for step in order.approval_steps) or can_approve(user, order)
+    steps: list[ApprovalStep] = order.approval_steps  # type: ignore[attr-defined]  # a backref of ApprovalStep.order
+    return any(user.id in step.approver_ids for step in steps) or can_approve(user, order)
 
 
-def visible_orders(user: User) -> Select[tuple[Order]]:
+def visible_orders(user: User) -> Select[Order]:
     """The orders ``can_view_order`` lets ``user`` open, as one query (the order list)."""
     query = select(Order).where(Order.organisation_id == user.organisation_id)
     if user.has_role(Role.COORDINATOR):
@@ -67,11 +69,19 @@ def can_administer(user: User) -> bool:
     return user.has_role(Role.COORDINATOR) or bool(user.unit_ids(Role.UNIT_MANAGER))
 
 
-def can_manage_unit(user: User, unit) -> bool:
+def can_manage_unit(user: User, unit: Unit | None) -> bool:
     """Ordering authority, budgets and limits for a unit: its unit manager or the municipality's coordinator."""
     if unit is None or unit.organisation_id != user.organisation_id:
         return False
     return user.has_role(Role.COORDINATOR) or unit.id in user.unit_ids(Role.UNIT_MANAGER)
+
+
+def manageable_units(user: User) -> Select[Unit]:
+    """The units ``can_manage_unit`` allows, as one query (the admin overview and statistics)."""
+    query = select(Unit).where(Unit.organisation_id == user.organisation_id)
+    if user.has_role(Role.COORDINATOR):
+        return query
+    return query.where(Unit.id.in_(user.unit_ids(Role.UNIT_MANAGER)))
 
 
 def can_edit_policy(user: User) -> bool:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Blueprint, abort, flash, make_response, redirect
 from flask.typing import ResponseReturnValue
@@ -70,14 +70,12 @@ def requires(predicate: Callable[[Any], bool]) -> Callable[[View], View]:
     """View decorator: the user must be logged in, and ``predicate(current_user)`` true (else 403)."""
 
     def decorate(view: View) -> View:
-        @wraps(view)
-        @login_required
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not predicate(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
-        return guarded  # type: ignore[return-value]
+        return cast(View, wraps(view)(login_required(guarded)))
 
     return decorate
 

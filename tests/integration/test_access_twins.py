@@ -1,10 +1,11 @@
-"""Each order predicate and its list query agree, for every demo user and every demo order.
+"""Each predicate and its list query agree, for every demo user and every demo order (unit).
 
 ``can_view_order`` (the order page) against ``visible_orders`` (the order list), and
 ``can_approve`` (the decision) against ``approvable_orders`` (the approval inbox): a user
 may open exactly the orders their list shows, and decide exactly the orders their inbox
 shows. Checked on the demo data as seeded, and again while an approver is away and a
-deputy decides in their place.
+deputy decides in their place. Likewise ``can_manage_unit`` against ``manageable_units``
+(the admin overview) for every demo user and every unit.
 """
 from __future__ import annotations
 
@@ -18,8 +19,15 @@ from webshop.approvals.services import add_substitute
 from webshop.catalogue.services import today_in_norway
 from webshop.extensions import db
 from webshop.orders.models import Order
-from webshop.orgs.models import Role, User
-from webshop.permissions import approvable_orders, can_approve, can_view_order, visible_orders
+from webshop.orgs.models import Role, Unit, User
+from webshop.permissions import (
+    approvable_orders,
+    can_approve,
+    can_manage_unit,
+    can_view_order,
+    manageable_units,
+    visible_orders,
+)
 
 TWINS: list[tuple[str, Callable[[User, Order], bool], Callable[[User], Select[tuple[Order]]]]] = [
     ("view", can_view_order, visible_orders),
@@ -60,6 +68,18 @@ def test_every_demo_user_sees_and_decides_exactly_what_their_lists_show(demo):
     for name, predicate, _query in TWINS:
         answers = {predicate(u, o) for u in users for o in orders}
         assert answers == {True, False}, name
+
+
+def test_every_demo_user_manages_exactly_the_units_the_admin_overview_lists(demo):
+    users, _orders = everyone()
+    units = list(db.session.scalars(select(Unit)))
+    differ = []
+    for user in users:
+        listed = set(db.session.scalars(manageable_units(user).with_only_columns(Unit.id)))
+        differ += [(user.email, u.key) for u in units if can_manage_unit(user, u) != (u.id in listed)]
+    assert differ == []
+    answers = {can_manage_unit(u, unit) for u in users for unit in units}
+    assert answers == {True, False}
 
 
 def outsiders(users: list[User], order: Order) -> list[User]:

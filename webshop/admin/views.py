@@ -19,7 +19,7 @@ from webshop.approvals.services import organisation_policy, tiers_of
 from webshop.catalogue.models import Agreement, agreement_members
 from webshop.extensions import db
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
-from webshop.permissions import can_administer, can_edit_policy, can_manage_unit
+from webshop.permissions import can_administer, can_edit_policy, can_manage_unit, manageable_units
 from webshop.views_support import guard, requires, transaction
 
 bp = Blueprint("admin", __name__, template_folder="templates")
@@ -27,10 +27,7 @@ guard(bp, can_administer)
 
 
 def _my_units() -> list[Unit]:
-    query = select(Unit).where(Unit.organisation_id == current_user.organisation_id).order_by(Unit.name)
-    if not current_user.has_role(Role.COORDINATOR):
-        query = query.where(Unit.id.in_(current_user.unit_ids(Role.UNIT_MANAGER)))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(manageable_units(current_user).order_by(Unit.name)))
 
 
 def _load_unit(unit_id: int) -> Unit:

@@ -1,15 +1,15 @@
-"""Read side of the approval workflow: the current step, who may decide it today,
-month-to-date spend, and the approver inbox (one query per page)."""
+"""Read side of the approval workflow: the current step, who may decide it today, and
+month-to-date spend. The approver inbox is ``approvals.access.approvable_orders``, beside
+``can_approve``."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import exists, or_, select
 
 from webshop.approvals.models import (
-    ApprovalDecision,
     ApprovalStep,
     ApprovalStepApprover,
     ApprovalSubstitute,
@@ -19,9 +19,9 @@ from webshop.approvals.models import (
 from webshop.approvals.policy import Absence, effective_approvers
 from webshop.catalogue.services import today_in_norway
 from webshop.extensions import db
-from webshop.orders.models import Order, OrderLine
+from webshop.orders.models import Order
 from webshop.orders.rules import SPEND_COMMITTING, OrderStatus
-from webshop.orgs.models import Role, User
+from webshop.orgs.models import User
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -68,19 +68,6 @@ def month_spend(*, orderer_id: int | None = None, unit_id: int | None = None, ex
     return sum(db.session.scalars(query), Decimal("0.00"))
 
 
-def acting_for(user: User, day: date | None = None) -> tuple[set[int], bool]:
-    """(the ids whose steps ``user`` decides today, whether ``user`` is away today)."""
-    day = day or today_in_norway()
-    deputising = set(db.session.scalars(select(ApprovalSubstitute.approver_id).where(
-        ApprovalSubstitute.deputy_id == user.id, ApprovalSubstitute.starts_on <= day,
-        ApprovalSubstitute.ends_on >= day)))
-    away = db.session.scalar(select(ApprovalSubstitute.id).where(
-        ApprovalSubstitute.approver_id == user.id, ApprovalSubstitute.starts_on <= day,
-        ApprovalSubstitute.ends_on >= day).limit(1)) is not None
-    ids = deputising if away else deputising | {user.id}
-    return ids, away
-
-
 def has_approval_work(user: User, day: date | None = None) -> bool:
     """Is ``user`` a deputy today, or on an undecided step of a pending order (e.g. after an escalation)?
 
@@ -95,36 +82,3 @@ def has_approval_work(user: User, day: date | None = None) -> bool:
                 .where(ApprovalStepApprover.user_id == user.id, ApprovalStep.decided_at.is_(None),
                        Order.status == OrderStatus.PENDING_APPROVAL))
     return bool(db.session.scalar(select(or_(exists(deputy), exists(assigned)))))
-
-
-def inbox_query(user: User, *, unit_id: int | None = None, catalogue_only: bool = False,
-                min_total: Decimal | None = None) -> Select[Order]:
-    """Pending orders whose current step ``user`` may decide today (own orders and earlier steps excluded)."""
-    ids, away = acting_for(user)
-    first_open = (
-        select(func.min(ApprovalStep.number))
-        .where(ApprovalStep.order_id == Order.id, ApprovalStep.decided_at.is_(None))
-        .correlate(Order).scalar_subquery()
-    )
-    mine = exists().where(
-        ApprovalStep.order_id == Order.id, ApprovalStep.number == first_open,
-        ApprovalStepApprover.step_id == ApprovalStep.id, ApprovalStepApprover.user_id.in_(ids),
-    )
-    legacy = and_(  # orders submitted before routes were stored: the unit's approvers
-        ~exists().where(ApprovalStep.order_id == Order.id),
-        Order.unit_id.in_(user.unit_ids(Role.APPROVER) if not away else set()),
-    )
-    query = select(Order).where(
-        Order.organisation_id == user.organisation_id,
-        Order.status == OrderStatus.PENDING_APPROVAL,
-        Order.orderer_id != user.id,
-        or_(mine, legacy),
-        ~exists().where(ApprovalDecision.order_id == Order.id, ApprovalDecision.approver_id == user.id),
-    )
-    if unit_id:
-        query = query.where(Order.unit_id == unit_id)
-    if min_total is not None:
-        query = query.where(Order.total >= min_total)
-    if catalogue_only:
-        query = query.where(~exists().where(OrderLine.order_id == Order.id, OrderLine.is_free_text.is_(True)))
-    return query

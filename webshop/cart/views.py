@@ -70,7 +70,7 @@ def add():
         if refusal:  # hidden, discontinued or sold out: say so, and what to order instead
             raise services.CartError(refusal)
         line = services.add_item(current_user, item_id, form.quantity.data)
-    flash(_("%(name)s er lagt i handlekurven.", name=line.item.name), "success")
+    flash(_("%(name)s er lagt i handlekurven.", name=line.item.name if line.item else line.description), "success")
     return redirect(target)
 
 
