@@ -14,7 +14,7 @@ from webshop.auth.tokens import create_token
 from webshop.catalogue.csv_import import CatalogueImportError, ItemRow, iter_file
 from webshop.catalogue.ehf_import import read_ehf_catalogue
 from webshop.catalogue.models import Agreement
-from webshop.catalogue.publish import import_catalogue
+from webshop.catalogue.publish import MassDiscontinueError, import_catalogue
 from webshop.delivery.worker import worker_command
 from webshop.extensions import db
 from webshop.orders.models import OrderDocument
@@ -51,8 +51,10 @@ def print_accounts(accounts: list[tuple[str, str, str, str]]) -> None:
 @catalogue_cli.command("import")
 @click.option("--agreement", "reference", required=True, help="Framework agreement reference, e.g. IVF-2024-012.")
 @click.option("--draft", is_flag=True, help="Store as a draft version without publishing it.")
+@click.option("--confirm-discontinue", is_flag=True,
+              help="Import even when the file would discontinue a large share of the live items.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def catalogue_import(reference: str, draft: bool, path: str) -> None:
+def catalogue_import(reference: str, draft: bool, confirm_discontinue: bool, path: str) -> None:
     """Import a catalogue CSV as a new version of the agreement's catalogue."""
     agreement = db.session.scalar(select(Agreement).where(Agreement.reference == reference))
     if agreement is None:
@@ -65,7 +67,10 @@ def catalogue_import(reference: str, draft: bool, path: str) -> None:
             yield row
 
     try:
-        catalogue = import_catalogue(agreement, rows(), publish=not draft)
+        catalogue = import_catalogue(agreement, rows(), publish=not draft, confirm_discontinue=confirm_discontinue)
+    except MassDiscontinueError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc} Kjør på nytt med --confirm-discontinue for å importere likevel.") from None
     except CatalogueImportError as exc:
         db.session.rollback()
         for error in exc.errors:

@@ -43,7 +43,8 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS") or 100)
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES") or 15)
     # A catalogue import that would discontinue more than this share of the live items, and at least
-    # CATALOGUE_DISCONTINUE_CONFIRM_MIN of them (or all), needs an explicit confirmation (a header-only file).
+    # CATALOGUE_DISCONTINUE_CONFIRM_MIN of them, needs an explicit confirmation; so does one that would
+    # leave nothing orderable (a header-only file).
     CATALOGUE_DISCONTINUE_CONFIRM_SHARE = os.environ.get("CATALOGUE_DISCONTINUE_CONFIRM_SHARE") or "0.20"
     CATALOGUE_DISCONTINUE_CONFIRM_MIN = int(os.environ.get("CATALOGUE_DISCONTINUE_CONFIRM_MIN") or 10)
     # Largest quantity one order line may carry; anything above is almost certainly a typo.

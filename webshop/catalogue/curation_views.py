@@ -12,7 +12,7 @@ from webshop.catalogue.csv_import import CatalogueImportError, read_bytes
 from webshop.catalogue.ehf_import import read_ehf_catalogue
 from webshop.catalogue.forms import CurateForm, ImportForm, SearchForm, SynonymForm
 from webshop.catalogue.models import Agreement, Catalogue, CatalogueItem, ItemRequest, SynonymGroup
-from webshop.catalogue.publish import import_catalogue
+from webshop.catalogue.publish import MassDiscontinueError, import_catalogue
 from webshop.catalogue.services import live_for_collaboration, search_items
 from webshop.extensions import db
 from webshop.forms import EmptyForm
@@ -51,11 +51,15 @@ def overview():
         except CatalogueImportError as exc:
             errors = [str(e) for e in exc.errors[:200]]
         else:
-            with transaction():
-                catalogue = import_catalogue(agreement, rows)
-            flash(_("%(n)d varer importert og publisert som versjon %(v)d.", n=len(rows), v=catalogue.version),
-                  "success")
-            return redirect(url_for("curation.overview"))
+            try:
+                with transaction():
+                    catalogue = import_catalogue(agreement, rows, confirm_discontinue=form.confirm_discontinue.data)
+            except MassDiscontinueError as exc:  # e.g. a header-only file: say how many, ask to confirm
+                errors = [str(exc) + " " + _("Last opp filen på nytt og kryss av for å bekrefte.")]
+            else:
+                flash(_("%(n)d varer importert og publisert som versjon %(v)d.", n=len(rows),
+                        v=catalogue.version), "success")
+                return redirect(url_for("curation.overview"))
     live = {c.agreement_id: c for c in db.session.scalars(select(Catalogue).where(
         Catalogue.agreement_id.in_([a.id for a in agreements]), Catalogue.status == "published"))}
     status = 400 if (form.errors or errors) else 200
