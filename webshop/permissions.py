@@ -76,6 +76,15 @@ def can_manage_unit(user: User, unit: Unit | None) -> bool:
     return user.has_role(Role.COORDINATOR) or unit.id in user.unit_ids(Role.UNIT_MANAGER)
 
 
+def can_manage_person(user: User, person: User) -> bool:
+    """A person's limits: the coordinator, or a unit manager of a unit the person orders or approves for."""
+    if person.organisation_id != user.organisation_id:
+        return False
+    managed = user.unit_ids(Role.UNIT_MANAGER)
+    return user.has_role(Role.COORDINATOR) or bool((person.unit_ids(Role.ORDERER) | person.unit_ids(Role.APPROVER))
+                                                    & managed)
+
+
 def manageable_units(user: User) -> Select[Unit]:
     """The units ``can_manage_unit`` allows, as one query (the admin overview and statistics)."""
     query = select(Unit).where(Unit.organisation_id == user.organisation_id)

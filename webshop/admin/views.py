@@ -19,7 +19,13 @@ from webshop.approvals.services import organisation_policy, tiers_of
 from webshop.catalogue.models import Agreement, agreement_members
 from webshop.extensions import db
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
-from webshop.permissions import can_administer, can_edit_policy, can_manage_unit, manageable_units
+from webshop.permissions import (
+    can_administer,
+    can_edit_policy,
+    can_manage_person,
+    can_manage_unit,
+    manageable_units,
+)
 from webshop.views_support import guard, requires, transaction
 
 bp = Blueprint("admin", __name__, template_folder="templates")
@@ -197,9 +203,7 @@ def _load_person(user_id: int) -> User:
     person = db.session.get(User, user_id)
     if person is None or person.organisation_id != current_user.organisation_id:
         abort(404)
-    managed = current_user.unit_ids(Role.UNIT_MANAGER)
-    if not (current_user.has_role(Role.COORDINATOR) or person.unit_ids(Role.ORDERER) & managed
-            or person.unit_ids(Role.APPROVER) & managed):
+    if not can_manage_person(current_user, person):
         abort(403)
     return person
 
