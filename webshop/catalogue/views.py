@@ -14,7 +14,7 @@ from webshop.catalogue.services import Facets, search_items
 from webshop.extensions import db
 from webshop.forms import EmptyForm
 from webshop.orders.models import Order
-from webshop.permissions import can_curate_catalogue, can_order, can_view_order
+from webshop.permissions import can_curate_catalogue, can_order, can_view_order, visible_orders
 from webshop.search.index import item_key
 from webshop.urls import is_safe_next
 from webshop.views_support import requires, transaction
@@ -59,8 +59,8 @@ def search():
 @bp.get("/katalog/mine-varer")
 @requires(can_order)
 def mine():
-    orders = db.session.scalars(db.select(Order).where(Order.orderer_id == current_user.id)
-                                .order_by(Order.submitted_at.desc()).limit(10)).all()
+    orders = db.session.scalars(visible_orders(current_user).where(Order.orderer_id == current_user.id)
+                                .order_by(Order.submitted_at.desc()).limit(10)).all()  # my latest, to reorder
     return render_template("catalogue/mine.html", favourites=personal.favourites_of(current_user),
                            ordered=personal.ordered_before(current_user),
                            templates=personal.templates_for(current_user),
