@@ -14,13 +14,10 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import gettext as _
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-
-from webshop import audit
-from webshop.approvals import policy as P
 from webshop.approvals.models import (
     ApprovalDecision,
     ApprovalPolicy,
@@ -45,7 +42,17 @@ from webshop.orders.money import line_total, order_total
 from webshop.orders.rules import OrderStatus, Trigger
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
 from webshop.permissions import Refusal, approval_refused
+from webshop.sql import rows_changed
 from webshop.templating import money
+
+from webshop import audit
+from webshop.approvals import policy as P
+
+
+def _(message: str, **variables: object) -> str:
+    """flask_babel.gettext, typed (the messages are extracted from ``_(...)`` calls as everywhere)."""
+    return str(gettext(message, **variables))
+
 
 REFUSAL_MESSAGES = {
     Refusal.OTHER_ORGANISATION: _l("Ordren tilhører en annen organisasjon."),
@@ -102,10 +109,11 @@ def load_policy(organisation_id: int, unit_id: int, orderer_id: int) -> P.Policy
     org = organisation_policy(organisation_id)
     tiers = []
     for tier in tiers_of(organisation_id):
+        users: list[User | None]
         if tier.approver_user_id is not None:
             users = [db.session.get(User, tier.approver_user_id)]
         else:
-            users = _unit_people(unit_id, tier.approver_role or Role.APPROVER)
+            users = list(_unit_people(unit_id, tier.approver_role or Role.APPROVER))
         tiers.append(P.Tier(tier.name, _people(u for u in users if u is not None), tier.required_above))
     person = db.session.scalar(select(PersonLimit).where(PersonLimit.user_id == orderer_id))
     if person is not None and (person.per_order is not None or person.per_month is not None
@@ -238,9 +246,15 @@ def store_route(order: Order, route: P.Route) -> list[ApprovalStep]:
     return steps
 
 
+def _steps(order: Order) -> list[ApprovalStep]:
+    """The order's stored route (``Order.approval_steps`` is a backref mypy cannot see)."""
+    steps: list[ApprovalStep] = order.approval_steps  # type: ignore[attr-defined]
+    return steps
+
+
 def _ensure_route(order: Order) -> None:
     """Orders from before routes were stored get a one-step route of the unit's approvers."""
-    if order.approval_steps:
+    if _steps(order):
         return
     people = _people(_unit_people(order.unit_id, Role.APPROVER))
     route = P.Route(steps=(P.Step(1, str(_("Godkjenner for enheten")),
@@ -254,7 +268,7 @@ def _ensure_route(order: Order) -> None:
 def _decide(order: Order, *, by: User, decision: Decision, comment: str) -> bool:
     """Store ``by``'s decision on the current step; return True when it settles the order."""
     refusal = approval_refused(by, order)
-    if order.approval_steps and current_step(order) is None:
+    if _steps(order) and current_step(order) is None:
         refusal = Refusal.NOT_PENDING  # every step was decided between loading the order and its steps
     if refusal is Refusal.NOT_PENDING:
         raise AlreadyDecided(str(REFUSAL_MESSAGES[refusal]))
@@ -266,10 +280,8 @@ def _decide(order: Order, *, by: User, decision: Decision, comment: str) -> bool
         raise AlreadyDecided(str(REFUSAL_MESSAGES[Refusal.NOT_PENDING]))
     now = utcnow()
     # Compare-and-set on the step: of two approvers acting at once, only one changes this row.
-    claimed = db.session.execute(
-        update(ApprovalStep).where(ApprovalStep.id == step.id, ApprovalStep.decided_at.is_(None))
-        .values(decided_at=now), execution_options={"synchronize_session": False})
-    if claimed.rowcount != 1:
+    if rows_changed(update(ApprovalStep).where(ApprovalStep.id == step.id, ApprovalStep.decided_at.is_(None))
+                    .values(decided_at=now)) != 1:
         raise AlreadyDecided(_("Ordren er allerede behandlet av noen andre. Last siden på nytt for å se status."))
     try:
         with db.session.begin_nested():
@@ -278,7 +290,7 @@ def _decide(order: Order, *, by: User, decision: Decision, comment: str) -> bool
     except IntegrityError:
         raise AlreadyDecided(_("Ordren er allerede behandlet av noen andre.")) from None
     db.session.expire(order, ["approval_steps", "approval_decisions"])
-    total_steps = len(order.approval_steps)
+    total_steps = len(_steps(order))
     if decision is Decision.APPROVED and step.number < total_steps:
         audit.record("step_approved", by=by, organisation_id=order.organisation_id, order=order,
                      comment=_("Trinn %(n)s av %(of)s. %(comment)s", n=step.number, of=total_steps,
@@ -361,10 +373,6 @@ def remove_substitute(approver: User, substitute_id: int) -> None:
                  comment=f"{row.deputy.name} {row.starts_on.isoformat()}–{row.ends_on.isoformat()}")
     db.session.delete(row)
     db.session.flush()
-
-
-def unit_of(unit_id: int) -> Unit | None:
-    return db.session.get(Unit, unit_id)
 
 
 # ------------------------------------------------------------------ preview before submit

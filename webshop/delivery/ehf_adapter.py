@@ -45,6 +45,7 @@ def _line(line: OrderLine) -> model.OrderLine:
         unit_code=line.unit_code,
         name=line.name,
         price=line.unit_price,
+        line_amount=line.line_total,  # the order's own rounded total (orders.money.line_total), stated as is
         seller_item_id=None if line.is_free_text else line.supplier_item_id,
         manufacturer_item_id=line.manufacturer_item_id,
         standard_item_id=line.gtin,

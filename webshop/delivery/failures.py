@@ -21,10 +21,11 @@ class DeliveryError(DomainError):
 
 def failed_deliveries(organisation_id: int) -> list[tuple[OrderDocument, Order]]:
     """Messages the worker could not deliver (after several attempts), oldest first."""
-    return [(document, order) for document, order in db.session.execute(
+    rows = db.session.execute(
         select(OrderDocument, Order).join(Order, Order.id == OrderDocument.order_id)
         .where(Order.organisation_id == organisation_id, OrderDocument.state == DeliveryState.FAILED)
-        .options(joinedload(Order.supplier)).order_by(OrderDocument.created_at).limit(200)).tuples()]
+        .options(joinedload(Order.supplier)).order_by(OrderDocument.created_at).limit(200))
+    return [(row[0], row[1]) for row in rows]
 
 
 def retry_delivery(document: OrderDocument, *, by: User) -> None:

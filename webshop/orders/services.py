@@ -25,6 +25,7 @@ from webshop.orders.models import Order, OrderLine
 from webshop.orders.money import cart_line_price, line_total, order_total, vat_total
 from webshop.orders.rules import OrderStatus, Trigger
 from webshop.orgs.models import Role, Unit, User
+from webshop.sql import rows_changed
 
 
 def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: str = "") -> list[Order]:
@@ -48,11 +49,7 @@ def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: st
                         + " " + _("Fjern dem fra handlekurven, eller bytt til et forslag."))
     # Take the cart first: if the same cart is submitted twice at once (two tabs), the
     # second submit finds its lines gone and stops here with a message, not a second order.
-    taken = db.session.execute(
-        delete(CartLine).where(CartLine.id.in_([line.id for line in lines])),
-        execution_options={"synchronize_session": False},
-    )
-    if taken.rowcount != len(lines):
+    if rows_changed(delete(CartLine).where(CartLine.id.in_([line.id for line in lines]))) != len(lines):
         raise CartError(_("Handlekurven er allerede sendt. Se ordrene dine."))
     by_supplier: dict[int, list[CartLine]] = defaultdict(list)
     for line in lines:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Final
@@ -195,10 +195,6 @@ def supplier_stats(outcomes: Iterable[OrderOutcome], now: datetime,
 def parse_item_list(text: str) -> list[str]:
     """'KP-100, PEN-1' → ['KP-100', 'PEN-1'] (empty entries dropped)."""
     return [part.strip() for part in text.replace(";", ",").replace("\n", ",").split(",") if part.strip()]
-
-
-def backorder_date(today: date, days: int) -> date:
-    return today + timedelta(days=days)
 
 
 def min_order_shortfall(total: Decimal, minimum: Decimal) -> Decimal | None:
