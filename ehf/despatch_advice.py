@@ -13,6 +13,7 @@ optional ``buyer``/``seller`` are identified by party id and trade name
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
@@ -47,6 +48,8 @@ from ehf._ubl import (
 from ehf.errors import EhfError
 from ehf.namespaces import DESPATCH_ADVICE
 from ehf.parties import PartyRef, Period
+from ehf.rules import ehf_tables
+from ehf.rules.structure import restrict_to_data_model
 
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3"
 PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:poacc:bis:despatch_advice:3"
@@ -194,8 +197,13 @@ def build_despatch_advice(advice: DespatchAdvice, *, profile: str = "peppol", sb
             add_party(add(root, tag), other, legal_name=False, trade_name=True, address=True, endpoint=False)
     _shipment(root, advice)
     for line in advice.lines:
+        if profile == "ehf" and line.order_id is None:
+            # EHF requires the order reference on every line: the advice's own order
+            line = dataclasses.replace(line, order_id=advice.order_id)
         _build_line(add(root, "cac:DespatchLine"), line)
     prune_empty(root)
+    if profile == "ehf":
+        restrict_to_data_model(root, ehf_tables.T16.nodes)
     return serialize(root, sbdh=sbdh, sender=advice.supplier, receiver=advice.delivery_customer)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
@@ -31,7 +31,7 @@ from ehf.model import (
 from ehf.namespaces import CAC, CBC, ORDER
 from ehf.profiles import Profile
 from ehf.rules import ehf_tables
-from ehf.rules.structure import NodeSpec, Table, term
+from ehf.rules.structure import Table, restrict_to_data_model
 from ehf.xmlsafe import parse_bytes
 
 NSMAP = {None: ORDER, "cac": CAC, "cbc": CBC}
@@ -246,29 +246,6 @@ _DATA_MODEL: dict[Profile, Table] = {
     Profile.EHF_ORDERING: ehf_tables.T01,
     Profile.EHF_ADVANCED_ORDERING: ehf_tables.P09_INIT,
 }
-
-
-def restrict_to_data_model(root: etree._Element, nodes: Mapping[str, NodeSpec]) -> list[str]:
-    """Remove every element that the data model ``nodes`` does not allow where it stands
-    (and aggregates left empty by that); return the removed paths. Building for an EHF
-    profile uses it so that the document holds only what the profile's data model allows."""
-    removed: list[str] = []
-
-    def walk(el: etree._Element, path: str) -> None:
-        spec = nodes.get(path)
-        for child in [c for c in el if isinstance(c.tag, str)]:
-            child_path = f"{path}/{term(child)}"
-            if spec is not None and spec.allowed and term(child) not in spec.allowed:
-                el.remove(child)
-                removed.append(child_path)
-                continue
-            walk(child, child_path)
-            if etree.QName(child).namespace == CAC and not any(isinstance(c.tag, str) for c in child):
-                el.remove(child)
-                removed.append(child_path)
-
-    walk(root, "")
-    return removed
 
 
 def build_order(

@@ -54,6 +54,8 @@ from ehf._ubl import (
 from ehf.errors import EhfError
 from ehf.namespaces import ORDER_RESPONSE
 from ehf.parties import PartyRef, Period
+from ehf.rules import ehf_tables
+from ehf.rules.structure import restrict_to_data_model
 
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:order_response:3"
 PEPPOL_PROFILE: Final = "urn:fdc:peppol.eu:poacc:bis:ordering:3"
@@ -327,6 +329,8 @@ def build_order_response(resp: OrderResponse, *, profile: str = "peppol", sbdh: 
     for line in resp.lines:
         _build_line(add(root, "cac:OrderLine"), line, resp.currency)
     prune_empty(root)
+    if profile == "ehf":  # e.g. no delivery times on the lines in EHF
+        restrict_to_data_model(root, ehf_tables.T76.nodes)
     return serialize(root, sbdh=sbdh, sender=resp.seller, receiver=resp.buyer)
 
 

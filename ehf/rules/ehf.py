@@ -31,7 +31,7 @@ from ehf.findings import Flag
 from ehf.namespaces import CAC, CBC
 from ehf.rules import common, ehf_tables, t01, t16, t19, t76
 from ehf.rules.engine import Rule, RuleSet
-from ehf.rules.structure import Table, structure_check
+from ehf.rules.structure import Table, add_table_rules, has_schema_location
 
 EHF_COMMON = RuleSet("EHF-COMMON")
 
@@ -81,7 +81,7 @@ _identifier("EHF-COMMON-R003", Flag.FATAL,
 @EHF_COMMON.rule("PEPPOL-COMMON-R003", Flag.WARNING, "Document SHOULD not contain schema location.")
 def no_schema_location(root: etree._Element) -> list[etree._Element]:
     # not(@*:schemaLocation): a schemaLocation attribute in any namespace
-    return [root] if any(etree.QName(a).localname == "schemaLocation" for a in root.attrib) else []
+    return [root] if has_schema_location(root) else []
 
 
 EHF_COMMON.rule("PEPPOL-COMMON-R030", Flag.FATAL, "A date must be formatted YYYY-MM-DD.")(common.dates_formatted)
@@ -106,20 +106,6 @@ _identifier("PEPPOL-COMMON-R050", Flag.WARNING,
             "Australian Business Number (ABN) MUST be stated in the correct format.", "0151", orgnr.is_valid_abn)
 
 
-def _add_table(rules: RuleSet, table: Table) -> None:
-    for rule_id, message in table.messages.items():
-        rules.declare(rule_id, Flag.FATAL, message)
-    check_structure = structure_check(table.nodes, ehf_tables.CODE_LISTS)
-
-    def basic_rules(root: etree._Element) -> list[tuple[str, etree._Element]]:
-        out = check_structure(root)
-        if any(etree.QName(a).localname == "schemaLocation" for a in root.attrib):
-            out.append((table.schema_location_rule, root))
-        return out
-
-    rules.add_multi_check(basic_rules)
-
-
 def _ruleset(name: str, table: Table, business: Iterable[Rule], *, exclude: frozenset[str] = frozenset(),
              texts: dict[str, str] | None = None) -> RuleSet:
     rules = RuleSet(name, includes=[EHF_COMMON])
@@ -127,7 +113,7 @@ def _ruleset(name: str, table: Table, business: Iterable[Rule], *, exclude: froz
         if rule.rule_id not in exclude:
             rules.rules.append(Rule(rule.rule_id, rule.flag, (texts or {}).get(rule.rule_id, rule.message),
                                     rule.check))
-    _add_table(rules, table)
+    add_table_rules(rules, table, ehf_tables.CODE_LISTS)
     return rules
 
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ehf import codelists
+from ehf.findings import Flag
 from ehf.namespaces import CAC, CBC
+from ehf.rules.engine import RuleSet
 
 PREFIX = {CBC: "cbc", CAC: "cac"}
 
@@ -101,3 +103,47 @@ def structure_check(
         return out
 
     return check
+
+
+def has_schema_location(root: etree._Element) -> bool:
+    """``@*:schemaLocation`` on the root: a schemaLocation attribute in any namespace."""
+    return any(etree.QName(a).localname == "schemaLocation" for a in root.attrib)
+
+
+def add_table_rules(rules: RuleSet, table: Table, lists: Mapping[str, frozenset[str]] = codelists.BY_ID) -> None:
+    """Declare the generated basic rules of ``table`` in ``rules`` (all fatal) and add the
+    check that applies them, including "no schema location" on the root."""
+    for rule_id, message in table.messages.items():
+        rules.declare(rule_id, Flag.FATAL, message)
+    check_structure = structure_check(table.nodes, lists)
+
+    def basic_rules(root: etree._Element) -> list[tuple[str, etree._Element]]:
+        out = check_structure(root)
+        if has_schema_location(root):
+            out.append((table.schema_location_rule, root))
+        return out
+
+    rules.add_multi_check(basic_rules)
+
+
+def restrict_to_data_model(root: etree._Element, nodes: Mapping[str, NodeSpec]) -> list[str]:
+    """Remove every element that the data model ``nodes`` does not allow where it stands
+    (and aggregates left empty by that); return the removed paths. Building for an EHF
+    profile uses it so that the document holds only what the profile's data model allows."""
+    removed: list[str] = []
+
+    def walk(el: etree._Element, path: str) -> None:
+        spec = nodes.get(path)
+        for child in [c for c in el if isinstance(c.tag, str)]:
+            child_path = f"{path}/{term(child)}"
+            if spec is not None and spec.allowed and term(child) not in spec.allowed:
+                el.remove(child)
+                removed.append(child_path)
+                continue
+            walk(child, child_path)
+            if etree.QName(child).namespace == CAC and not any(isinstance(c.tag, str) for c in child):
+                el.remove(child)
+                removed.append(child_path)
+
+    walk(root, "")
+    return removed

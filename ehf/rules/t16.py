@@ -12,8 +12,10 @@ from typing import Final
 from lxml import etree
 
 from ehf.findings import Flag
+from ehf.rules import peppol_tables
 from ehf.rules.common import common_includes
 from ehf.rules.engine import RuleSet
+from ehf.rules.structure import add_table_rules
 from ehf.rules.xpath import (
     customization_not_starting_with,
     exists,
@@ -104,3 +106,8 @@ def r007(root: etree._Element) -> Iterator[etree._Element]:
     for line in _lines(root):
         if exists(line, "cbc:OutstandingQuantity") and not exists(line, "cbc:OutstandingReason"):
             yield line
+
+
+# --- generated basic rules (PEPPOL-T16-Bnnnnn): mandatory elements, code lists, fixed values,
+# elements outside the data model and schemaLocation (fatal), from ehf/rules/peppol_tables.py
+add_table_rules(RULES, peppol_tables.T16)

@@ -13,8 +13,10 @@ from typing import Final
 from lxml import etree
 
 from ehf.findings import Flag
+from ehf.rules import peppol_tables
 from ehf.rules.common import common_includes
 from ehf.rules.engine import RuleSet
+from ehf.rules.structure import add_table_rules
 from ehf.rules.xpath import (
     customization_not_starting_with,
     exists,
@@ -231,3 +233,8 @@ def r012(root: etree._Element) -> Iterator[etree._Element]:
 def _first_text(node: etree._Element, path: str) -> str:
     found = xp(node, path)
     return string_value(found[0]) if found else ""
+
+
+# --- generated basic rules (PEPPOL-T19-Bnnnnn): mandatory elements, code lists, fixed values,
+# elements outside the data model and schemaLocation (fatal), from ehf/rules/peppol_tables.py
+add_table_rules(RULES, peppol_tables.T19)

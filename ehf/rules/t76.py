@@ -15,8 +15,10 @@ from typing import Final
 from lxml import etree
 
 from ehf.findings import Flag
+from ehf.rules import peppol_tables
 from ehf.rules.common import common_includes
 from ehf.rules.engine import RuleSet
+from ehf.rules.structure import add_table_rules
 from ehf.rules.xpath import (
     customization_not_starting_with,
     lines_with_non_unique_id,
@@ -138,3 +140,8 @@ def r009(root: etree._Element) -> Iterator[etree._Element]:
 )
 def r010(root: etree._Element) -> Iterator[etree._Element]:
     return (el for el, n in _response_codes(root, "AB") if n > 0)
+
+
+# --- generated basic rules (PEPPOL-T76-Bnnnnn): mandatory elements, code lists, fixed values,
+# elements outside the data model and schemaLocation (fatal), from ehf/rules/peppol_tables.py
+add_table_rules(RULES, peppol_tables.T76)
