@@ -6,9 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from webshop import create_app
-from webshop.config import TestConfig
-
 ROOT = Path(__file__).resolve().parents[2] / "webshop"
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=\"|\son[a-z]+=\"|javascript:", re.IGNORECASE)
 
@@ -42,15 +39,14 @@ def test_no_template_has_inline_scripts_styles_or_handlers():
     assert found == []
 
 
-def production_app(app, **config):
-    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                      TESTING=False, SECRET_KEY="x" * 40, **config)
+def production_app(make_app, **config):
+    return make_app(TESTING=False, SECRET_KEY="x" * 40, **config)
 
 
-def test_cookies_are_secure_outside_debug_and_testing(world, app):
+def test_cookies_are_secure_outside_debug_and_testing(world, make_app):
     from helpers import PASSWORD
 
-    prod = production_app(app)
+    prod = production_app(make_app)
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     response = prod.test_client().post("/logg-inn", data={"email": world.orderer.email, "password": PASSWORD},
                                        base_url="https://localhost")
@@ -59,6 +55,6 @@ def test_cookies_are_secure_outside_debug_and_testing(world, app):
     assert "max-age" in response.headers.get("Strict-Transport-Security", "")
 
 
-def test_secure_cookies_can_be_switched_off_for_plain_http(world, app):
-    assert production_app(app, SESSION_COOKIE_SECURE=False).config["SESSION_COOKIE_SECURE"] is False
+def test_secure_cookies_can_be_switched_off_for_plain_http(world, app, make_app):
+    assert production_app(make_app, SESSION_COOKIE_SECURE=False).config["SESSION_COOKIE_SECURE"] is False
     assert app.config["SESSION_COOKIE_SECURE"] is False  # tests run over http

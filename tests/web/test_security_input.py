@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from ehf.catalogue import CatalogueHeader, CatalogueItem, Classification, write_catalogue
 from ehf.parties import PartyRef, Period
-from webshop import create_app
 from webshop.catalogue.csv_import import CatalogueImportError, read_bytes
 from webshop.catalogue.ehf_import import read_ehf_catalogue
 from webshop.catalogue.models import Catalogue
@@ -103,9 +102,8 @@ def catalogue_count(store) -> int:
     return store.scalar(select(func.count()).select_from(Catalogue))
 
 
-def test_an_upload_over_the_limit_gets_a_clear_413(app, world, buyer, store):
-    small = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                       MAX_CONTENT_LENGTH=64 * 1024)
+def test_an_upload_over_the_limit_gets_a_clear_413(make_app, world, buyer, store):
+    small = make_app(MAX_CONTENT_LENGTH=64 * 1024)
     c = small.test_client()
     assert c.post("/logg-inn", data={"email": buyer.email, "password": PASSWORD}).status_code == 302
     before = catalogue_count(store)

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from helpers import PASSWORD, page_text
 
-from webshop import create_app
 from webshop.config import TestConfig
 from webshop.dbtypes import clock_set_to, utcnow
 
@@ -52,9 +51,8 @@ def test_the_lock_expires(world, client):
         assert login(client, world.orderer.email).status_code == 302
 
 
-def test_the_lock_is_shared_by_every_app_instance(world, app):
-    second = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                        OUTBOX_DIR=app.config["OUTBOX_DIR"])
+def test_the_lock_is_shared_by_every_app_instance(world, app, make_app):
+    second = make_app()
     a, b = app.test_client(), second.test_client()
     for i in range(10):
         login(a if i % 2 else b, world.orderer.email, "wrong")
@@ -62,10 +60,8 @@ def test_the_lock_is_shared_by_every_app_instance(world, app):
     assert login(b, world.orderer.email).status_code == 429
 
 
-def test_one_address_trying_many_accounts_is_locked(world, app):
-    c = app.test_client()
-    small = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                       LOGIN_MAX_FAILURES_PER_ADDRESS=5)
+def test_one_address_trying_many_accounts_is_locked(world, make_app):
+    small = make_app(LOGIN_MAX_FAILURES_PER_ADDRESS=5)
     c = small.test_client()
     for i in range(5):
         login(c, f"nobody{i}@lia.no", "wrong")
@@ -75,14 +71,13 @@ def test_one_address_trying_many_accounts_is_locked(world, app):
                               environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 302
 
 
-def test_an_unknown_account_takes_as_long_as_a_known_one(world, app, store):
+def test_an_unknown_account_takes_as_long_as_a_known_one(world, make_app, store):
     # The production hash (scrypt, ~50 ms): with the tests' cheap hash every check is too fast to tell.
     from werkzeug.security import generate_password_hash
 
     world.orderer.password_hash = generate_password_hash(PASSWORD, method="scrypt")
     store.commit()
-    slow = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                      PASSWORD_HASH_METHOD="scrypt", LOGIN_MAX_FAILURES=1000, LOGIN_MAX_FAILURES_PER_ADDRESS=1000)
+    slow = make_app(PASSWORD_HASH_METHOD="scrypt", LOGIN_MAX_FAILURES=1000, LOGIN_MAX_FAILURES_PER_ADDRESS=1000)
     c = slow.test_client()
 
     def timed(email: str) -> float:
@@ -127,9 +122,6 @@ def test_a_session_ends_after_its_lifetime(world, login_as):
         assert not logged_in(c)
 
 
-def csrf_app(app, **config):
-    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                      WTF_CSRF_ENABLED=True, **config)
 
 
 def csrf_token(client, url: str) -> str:
@@ -139,8 +131,8 @@ def csrf_token(client, url: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def test_the_csrf_token_changes_at_login(world, app):
-    c = csrf_app(app).test_client()
+def test_the_csrf_token_changes_at_login(world, make_app):
+    c = make_app(WTF_CSRF_ENABLED=True).test_client()
     before = csrf_token(c, "/logg-inn")
     assert c.post("/logg-inn", data={"email": world.orderer.email, "password": PASSWORD,
                                      "csrf_token": before}).status_code == 302
@@ -152,9 +144,9 @@ def test_the_csrf_token_changes_at_login(world, app):
     assert c.post("/sprak", data={"locale": "en", "csrf_token": after}).status_code == 302
 
 
-def test_a_csrf_token_has_a_lifetime(world, app):
+def test_a_csrf_token_has_a_lifetime(world, make_app):
     assert TestConfig.WTF_CSRF_TIME_LIMIT and TestConfig.WTF_CSRF_TIME_LIMIT <= 24 * 3600
-    c = csrf_app(app, WTF_CSRF_TIME_LIMIT=1).test_client()
+    c = make_app(WTF_CSRF_ENABLED=True, WTF_CSRF_TIME_LIMIT=1).test_client()
     token = csrf_token(c, "/logg-inn")
     time.sleep(2.1)
     response = c.post("/logg-inn", data={"email": world.orderer.email, "password": PASSWORD, "csrf_token": token})
