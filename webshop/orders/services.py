@@ -148,14 +148,14 @@ def _new_order(user: User, unit: Unit, lines: list[CartLine], note: str, buyer_r
 
 def can_cancel_order(user: User, order: Order) -> bool:
     """The orderer, or the coordinator of the order's municipality, while nobody has decided yet."""
-    if order.status is not OrderStatus.PENDING_APPROVAL or user.organisation_id != order.organisation_id:
+    if order.status != OrderStatus.PENDING_APPROVAL or user.organisation_id != order.organisation_id:
         return False
     return order.orderer_id == user.id or user.has_role(Role.COORDINATOR)
 
 
 def cancel_order(order: Order, *, by: User, comment: str = "") -> None:
     """Withdraw an order that still waits for approval; it is closed and never sent."""
-    if order.status is not OrderStatus.PENDING_APPROVAL:
+    if order.status != OrderStatus.PENDING_APPROVAL:
         raise AlreadyDecided(_("Ordren venter ikke lenger på godkjenning og kan ikke kanselleres."))
     if not can_cancel_order(by, order):
         raise OrderError(_("Du kan ikke kansellere denne ordren."))
