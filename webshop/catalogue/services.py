@@ -62,7 +62,7 @@ def orderable_filter(organisation_id: int) -> ColumnElement[bool]:
         ItemCuration.hidden.is_(True),
         ItemCuration.supplier_item_id == CatalogueItem.supplier_item_id,
         ItemCuration.agreement_id == select(Catalogue.agreement_id)
-        .where(Catalogue.id == CatalogueItem.catalogue_id).scalar_subquery(),
+        .where(Catalogue.id == CatalogueItem.catalogue_id).correlate(CatalogueItem).scalar_subquery(),
     )
     return and_(
         CatalogueItem.catalogue_id.in_(live_catalogues_for(organisation_id)),
