@@ -178,3 +178,15 @@ def test_bad_catalogue_uploads_are_reported_per_line_and_nothing_is_imported(wor
     text = page_text(response)
     assert "linje 3" in text and "linje 4" in text
     assert catalogue_count(store) == before
+
+
+@pytest.mark.parametrize("raw, message", [("1e999990", "ikke et gyldig antall"), ("Infinity", "ikke et gyldig antall"),
+                                          ("sNaN", "ikke et gyldig antall"), ("0,0001", "ikke et gyldig antall"),
+                                          ("abc", "er ikke et tall")])
+def test_goods_receipt_quantities_are_bounded(app, raw, message):
+    from webshop.supplier.errors import SupplierError
+    from webshop.supplier.views import _quantity
+
+    with app.test_request_context(method="POST", data={"received": raw}):
+        with pytest.raises(SupplierError, match=message):
+            _quantity("received")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -18,6 +18,7 @@ from webshop.orders.models import Order, OrderDocument
 from webshop.orders.rules import DeliveryState
 from webshop.orders.views import load_visible_order
 from webshop.orgs.models import Role
+from webshop.params import BadNumber, to_decimal
 from webshop.permissions import (
     can_change_simulation,
     can_configure_suppliers,
@@ -195,12 +196,13 @@ def _receiving_order(order_id: int) -> Order:
 def _quantity(name: str) -> Decimal:
     raw = (request.form.get(name) or "0").strip().replace(",", ".").replace(" ", "")
     try:
-        value = Decimal(raw)
+        Decimal(raw)
     except InvalidOperation:
         raise SupplierError(_("«%(value)s» er ikke et tall.", value=raw[:20])) from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.001")):
-        raise SupplierError(_("«%(value)s» er ikke et gyldig antall.", value=raw[:20]))
-    return value
+    try:  # bounded first: quantize() of 1e999990 raises instead of answering
+        return to_decimal(raw, low=0, high=current_app.config["MAX_LINE_QUANTITY"], places=3)
+    except BadNumber:
+        raise SupplierError(_("«%(value)s» er ikke et gyldig antall.", value=raw[:20])) from None
 
 
 @bp.post("/ordrer/<int:order_id>/mottak")
