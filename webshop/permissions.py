@@ -77,8 +77,9 @@ def can_manage_unit(user: User, unit: Unit | None) -> bool:
 
 
 def can_manage_person(user: User, person: User) -> bool:
-    """A person's limits: the coordinator, or a unit manager of a unit the person orders or approves for."""
-    if person.organisation_id != user.organisation_id:
+    """A person's limits: the coordinator, or a unit manager of a unit the person orders or approves for.
+    Never one's own limits or approval authority."""
+    if person.organisation_id != user.organisation_id or person.id == user.id:
         return False
     managed = user.unit_ids(Role.UNIT_MANAGER)
     return user.has_role(Role.COORDINATOR) or bool((person.unit_ids(Role.ORDERER) | person.unit_ids(Role.APPROVER))

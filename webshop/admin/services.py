@@ -112,21 +112,45 @@ def save_unit_budget(unit: Unit, *, monthly: Decimal | None, hard: bool, by: Use
     db.session.flush()
 
 
-def save_person_limit(user: User, *, per_order: Decimal | None, per_month: Decimal | None, hard: bool,
-                      agreement_ids: list[int] | None, unspsc_prefixes: str, approval_limit: Decimal | None,
-                      by: User) -> None:
+def limit_scopes(by: User, person: User) -> list[Unit | None]:
+    """Where ``by`` may set ``person``'s limits: None is the whole municipality (the coordinator);
+    a unit is that unit's orders only (its manager, or the coordinator). Nobody sets their own."""
+    if person.id == by.id or person.organisation_id != by.organisation_id:
+        return []
+    theirs = person.unit_ids(Role.ORDERER) | person.unit_ids(Role.APPROVER)
+    coordinator = by.has_role(Role.COORDINATOR)
+    allowed = theirs if coordinator else theirs & by.unit_ids(Role.UNIT_MANAGER)
+    units: list[Unit | None] = list(db.session.scalars(
+        select(Unit).where(Unit.id.in_(allowed), Unit.organisation_id == by.organisation_id).order_by(Unit.name)))
+    return [None, *units] if coordinator else units
+
+
+def person_limit(person: User, unit: Unit | None) -> PersonLimit | None:
+    return db.session.scalar(select(PersonLimit).where(
+        PersonLimit.user_id == person.id,
+        PersonLimit.unit_id == unit.id if unit is not None else PersonLimit.unit_id.is_(None)))
+
+
+def save_person_limit(user: User, unit: Unit | None, *, per_order: Decimal | None, per_month: Decimal | None,
+                      hard: bool, agreement_ids: list[int] | None, unspsc_prefixes: str,
+                      approval_limit: Decimal | None, by: User) -> None:
+    """Set ``user``'s limits for orders of ``unit`` (None: the whole municipality); audited."""
+    if unit not in limit_scopes(by, user):
+        raise AdminError(_("Du kan ikke endre disse grensene."))
     prefixes = [p.strip() for p in unspsc_prefixes.replace(";", ",").split(",") if p.strip()]
     if any(not p.isdigit() or len(p) > 8 for p in prefixes):
         raise AdminError(_("UNSPSC-koder skrives som tall (2–8 siffer), skilt med komma."))
-    row = db.session.scalar(select(PersonLimit).where(PersonLimit.user_id == user.id))
+    row = person_limit(user, unit)
     if row is None:
-        row = PersonLimit(user_id=user.id)
+        row = PersonLimit(user_id=user.id, unit_id=unit.id if unit is not None else None)
         db.session.add(row)
     row.per_order, row.per_month, row.hard, row.approval_limit = per_order, per_month, hard, approval_limit
     row.agreement_ids = ",".join(str(i) for i in agreement_ids) if agreement_ids else None
     row.unspsc_prefixes = ",".join(prefixes) if prefixes else None
+    scope = unit.name if unit is not None else "hele kommunen"
     audit.record("limits_changed", by=by, organisation_id=user.organisation_id, comment=(
-        f"{user.name}: per ordre {_fmt(per_order)}, per måned {_fmt(per_month)} ({'hard' if hard else 'myk'}), "
+        f"{user.name} ({scope}): per ordre {_fmt(per_order)}, per måned {_fmt(per_month)} "
+        f"({'hard' if hard else 'myk'}), "
         f"avtaler {row.agreement_ids or 'alle'}, kategorier {row.unspsc_prefixes or 'alle'}, "
         f"godkjenningsgrense {_fmt(approval_limit)}"))
     db.session.flush()

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from webshop.admin import services
 from webshop.admin.forms import BudgetForm, GrantForm, PersonLimitForm, PolicyForm, ProposalForm, TierForm
-from webshop.approvals.models import ApprovalTier, PersonLimit, UnitBudget
+from webshop.approvals.models import ApprovalTier, UnitBudget
 from webshop.approvals.services import organisation_policy, tiers_of
 from webshop.catalogue.models import Agreement, agreement_members
 from webshop.extensions import db
@@ -208,8 +208,23 @@ def _load_person(user_id: int) -> User:
     return person
 
 
-def _person_form(person: User, form: PersonLimitForm | None = None) -> PersonLimitForm:
-    row = db.session.scalar(select(PersonLimit).where(PersonLimit.user_id == person.id))
+def _scope(person: User) -> tuple[Unit | None, list[Unit | None]]:
+    """The limits being edited (``?enhet=``: a unit's; none: the municipality's for the coordinator,
+    else the first unit the manager shares with the person) and every scope the user may edit."""
+    scopes = services.limit_scopes(current_user, person)
+    if not scopes:
+        abort(403)
+    wanted = request.args.get("enhet")
+    if wanted is None:
+        return scopes[0], scopes
+    chosen = next((u for u in scopes if u is not None and str(u.id) == wanted), None)
+    if chosen is None:
+        abort(404)
+    return chosen, scopes
+
+
+def _person_form(person: User, unit: Unit | None, form: PersonLimitForm | None = None) -> PersonLimitForm:
+    row = services.person_limit(person, unit)
     if form is None:
         form = PersonLimitForm(formdata=None, obj=row)
         form.agreement_ids.data = [int(x) for x in (row.agreement_ids or "").split(",") if x] if row else []
@@ -220,26 +235,33 @@ def _person_form(person: User, form: PersonLimitForm | None = None) -> PersonLim
     return form
 
 
+def _person_page(person: User, unit: Unit | None, scopes: list[Unit | None], form: PersonLimitForm,
+                 errors: list[str] | None = None, status: int = 200):
+    return render_template("admin/person.html", person=person, form=form, unit=unit, scopes=scopes,
+                           errors=errors or []), status
+
+
 @bp.get("/admin/personer/<int:user_id>/grenser")
 def person(user_id: int):
     person = _load_person(user_id)
-    return render_template("admin/person.html", person=person, form=_person_form(person), errors=[])
+    unit, scopes = _scope(person)
+    return _person_page(person, unit, scopes, _person_form(person, unit))
 
 
 @bp.post("/admin/personer/<int:user_id>/grenser")
 def save_person(user_id: int):
     person = _load_person(user_id)
-    form = _person_form(person, PersonLimitForm())
+    unit, scopes = _scope(person)
+    form = _person_form(person, unit, PersonLimitForm())
     if not form.validate():
-        return render_template("admin/person.html", person=person, form=form, errors=[]), 400
-    with transaction(render=lambda exc: (render_template("admin/person.html", person=person, form=form,
-                                                         errors=[str(exc)]), 400)):
-        services.save_person_limit(person, per_order=form.per_order.data, per_month=form.per_month.data,
+        return _person_page(person, unit, scopes, form, status=400)
+    with transaction(render=lambda exc: _person_page(person, unit, scopes, form, [str(exc)], 400)):
+        services.save_person_limit(person, unit, per_order=form.per_order.data, per_month=form.per_month.data,
                                    hard=form.hard.data, agreement_ids=form.agreement_ids.data or None,
                                    unspsc_prefixes=form.unspsc_prefixes.data or "",
                                    approval_limit=form.approval_limit.data, by=current_user)
     flash(_("Grensene for %(name)s er lagret. De gjelder ordrer som sendes fra nå av.", name=person.name), "success")
-    return redirect(url_for("admin.person", user_id=person.id))
+    return redirect(url_for("admin.person", user_id=person.id, enhet=unit.id if unit is not None else None))
 
 
 @bp.get("/admin/statistikk")

@@ -79,11 +79,17 @@ class UnitBudget(Model):
 
 
 class PersonLimit(Model):
-    """A person's own limits as orderer (override the municipality's defaults) and as approver."""
+    """A person's own limits as orderer (override the municipality's defaults) and as approver.
+
+    ``unit_id`` None: set by the coordinator, for the whole municipality. A unit: set by that
+    unit's manager, for orders of that unit only (it overrides the municipality-wide row there).
+    """
 
     __tablename__ = "person_limits"
+    __table_args__ = (UniqueConstraint("user_id", "unit_id", name="uq_person_limits_user_unit"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     per_order: Mapped[Decimal | None] = mapped_column(Money())
     per_month: Mapped[Decimal | None] = mapped_column(Money())
     hard: Mapped[bool] = mapped_column(Boolean, default=False)

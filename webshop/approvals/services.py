@@ -93,11 +93,23 @@ def tiers_of(organisation_id: int) -> list[ApprovalTier]:
                                  required_above=None, approver_role=Role.APPROVER)]
 
 
-def _people(users: Iterable[User]) -> tuple[P.Person, ...]:
+def limits_in_unit(user_ids: Iterable[int], unit_id: int) -> dict[int, PersonLimit]:
+    """Each person's limits for orders of ``unit_id``: the row the unit's manager set for that unit,
+    else the coordinator's municipality-wide row. A unit manager's row never reaches other units."""
+    rows = db.session.scalars(select(PersonLimit).where(
+        PersonLimit.user_id.in_(list(user_ids)),
+        (PersonLimit.unit_id == unit_id) | PersonLimit.unit_id.is_(None)))
+    chosen: dict[int, PersonLimit] = {}
+    for row in rows:
+        if row.user_id not in chosen or row.unit_id is not None:
+            chosen[row.user_id] = row
+    return chosen
+
+
+def _people(users: Iterable[User], unit_id: int) -> tuple[P.Person, ...]:
     users = sorted({u.id: u for u in users if u.active}.values(), key=lambda u: u.name)
-    limits = {pl.user_id: pl.approval_limit for pl in db.session.scalars(
-        select(PersonLimit).where(PersonLimit.user_id.in_([u.id for u in users])))}
-    return tuple(P.Person(u.id, u.name, limits.get(u.id)) for u in users)
+    limits = limits_in_unit([u.id for u in users], unit_id)
+    return tuple(P.Person(u.id, u.name, limits[u.id].approval_limit if u.id in limits else None) for u in users)
 
 
 def _unit_people(unit_id: int, role: Role) -> list[User]:
@@ -114,8 +126,8 @@ def load_policy(organisation_id: int, unit_id: int, orderer_id: int) -> P.Policy
             users = [db.session.get(User, tier.approver_user_id)]
         else:
             users = list(_unit_people(unit_id, tier.approver_role or Role.APPROVER))
-        tiers.append(P.Tier(tier.name, _people(u for u in users if u is not None), tier.required_above))
-    person = db.session.scalar(select(PersonLimit).where(PersonLimit.user_id == orderer_id))
+        tiers.append(P.Tier(tier.name, _people((u for u in users if u is not None), unit_id), tier.required_above))
+    person = limits_in_unit([orderer_id], unit_id).get(orderer_id)
     if person is not None and (person.per_order is not None or person.per_month is not None
                                or person.agreement_ids is not None or person.unspsc_prefixes is not None):
         rules = P.OrdererRules(person.per_order, person.per_month, person.hard, _ids(person.agreement_ids),
@@ -128,7 +140,7 @@ def load_policy(organisation_id: int, unit_id: int, orderer_id: int) -> P.Policy
     return P.Policy(
         tiers=tuple(tiers), auto_approve_below=org.auto_approve_below or Decimal("0"), orderer=rules,
         unit_budget=P.UnitBudget(budget.monthly, budget.hard) if budget else P.UnitBudget(),
-        fallback_approvers=_people(coordinators),
+        fallback_approvers=_people(coordinators, unit_id),
     )
 
 
@@ -256,7 +268,7 @@ def _ensure_route(order: Order) -> None:
     """Orders from before routes were stored get a one-step route of the unit's approvers."""
     if _steps(order):
         return
-    people = _people(_unit_people(order.unit_id, Role.APPROVER))
+    people = _people(_unit_people(order.unit_id, Role.APPROVER), order.unit_id)
     route = P.Route(steps=(P.Step(1, str(_("Godkjenner for enheten")),
                                   tuple(p for p in people if p.id != order.orderer_id)),))
     store_route(order, route)
