@@ -265,17 +265,26 @@ def r021_percent_with_base(root: etree._Element) -> list[etree._Element]:
             if child(ac, "cbc:MultiplierFactorNumeric") is None and child(ac, "cbc:BaseAmount") is not None]
 
 
+SLACK = Decimal("0.02")
+"""Tolerance of the official amount rules R022 and R024 (``u:slack(exp, val, 0.02)``)."""
+
+
+def within_slack(expected: Decimal, value: Decimal) -> bool:
+    return expected - SLACK <= value <= expected + SLACK
+
+
 @RULES.rule("PEPPOL-T01-R022", Flag.FATAL,
             "Allowance/charge amount SHALL equal base amount * percentage/100 if base amount and percentage exists")
 def r022_amount_from_percent(root: etree._Element) -> list[etree._Element]:
     out = []
     for ac in _DOC_LINE_ACS(root):
         base, pct = child(ac, "cbc:BaseAmount"), child(ac, "cbc:MultiplierFactorNumeric")
-        amount = child(ac, "cbc:Amount")
-        if base is None or pct is None or amount is None:
+        if base is None or pct is None:
             continue
-        b, p, a = dec(base), dec(pct), dec(amount)
-        if b is None or p is None or a != round2(b * p / 100):
+        amount_el = child(ac, "cbc:Amount")
+        b, p = dec(base), dec(pct)
+        a = ZERO if amount_el is None else dec(amount_el)
+        if b is None or p is None or a is None or not within_slack(a, b * p / 100):
             out.append(ac)
     return out
 
@@ -293,20 +302,18 @@ def r023_allowance_reason(root: etree._Element) -> list[etree._Element]:
             "Order line net amount SHALL equal (Ordered quantity * (Item net price/item price base quantity) + Order "
             "line charge amount - Order line allowance amount")
 def r024_line_amount(root: etree._Element) -> list[etree._Element]:
+    # the official defaults: no amount = 0, no quantity = 1, no price = 0, base quantity 0 or absent = 1;
+    # line allowance and charge totals rounded to 2 decimals; equal within 0.02
     out = []
     for li in _LINE_ITEMS(root):
-        amount_el, price_el = child(li, "cbc:LineExtensionAmount"), child(li, "cac:Price/cbc:PriceAmount")
-        if amount_el is None or price_el is None:
-            continue
-        qty, price = child_dec(li, "cbc:Quantity"), dec(price_el)
-        base = child_dec(li, "cac:Price/cbc:BaseQuantity", Decimal(1))
-        if qty is None or price is None or base is None or base <= 0:
-            continue
-        charges = _sum(li.xpath("cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator)='true']/cbc:Amount",
-                                namespaces=NS))
-        allowances = _sum(li.xpath("cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator)='false']/cbc:Amount",
-                                   namespaces=NS))
-        if dec(amount_el) != round2(qty * price / base + charges - allowances):
+        amount, qty = child_dec(li, "cbc:LineExtensionAmount", ZERO), child_dec(li, "cbc:Quantity", Decimal(1))
+        price = child_dec(li, "cac:Price/cbc:PriceAmount", ZERO)
+        base = child_dec(li, "cac:Price/cbc:BaseQuantity", Decimal(1)) or Decimal(1)
+        charges = round2(_sum(li.xpath("cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator)='true']/cbc:Amount",
+                                       namespaces=NS)))
+        allowances = round2(_sum(li.xpath(
+            "cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator)='false']/cbc:Amount", namespaces=NS)))
+        if not within_slack(amount, qty * (price / base) + charges - allowances):
             out.append(li)
     return out
 

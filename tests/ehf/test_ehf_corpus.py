@@ -188,6 +188,30 @@ def _line_total(delta: str) -> Mutation:
     return mutate
 
 
+def _line_amount(delta: str) -> Mutation:
+    def mutate(root: etree._Element) -> None:
+        el = first(root, "/cac:OrderLine/cac:LineItem/cbc:LineExtensionAmount")
+        assert el is not None
+        el.text = f"{Decimal(el.text or '0') + Decimal(delta):.2f}"
+    return mutate
+
+
+def _percent_allowance(amount: str) -> Mutation:
+    """A document-level allowance of 10 % of 100.00 stated as ``amount``."""
+    def mutate(root: etree._Element) -> None:
+        charge = first(root, "/cac:AllowanceCharge")
+        assert charge is not None
+        ac = etree.Element(f"{{{CAC}}}AllowanceCharge")
+        for term, value in (("cbc:ChargeIndicator", "false"), ("cbc:AllowanceChargeReason", "Rabatt"),
+                            ("cbc:MultiplierFactorNumeric", "10"), ("cbc:Amount", amount),
+                            ("cbc:BaseAmount", "100.00")):
+            etree.SubElement(ac, qname(term)).text = value
+        for el in ac.iter(f"{{{CBC}}}Amount", f"{{{CBC}}}BaseAmount"):
+            el.set("currencyID", "NOK")
+        charge.addprevious(ac)
+    return mutate
+
+
 # (rule id, flag, breaks, nearly) on the EHF Order; texts checked where EHF's differ from Peppol's
 HAND_WRITTEN = [
     ("EHF-COMMON-R001", Flag.FATAL, _text("/cbc:Note", ""), _text("/cbc:Note", " ")),
@@ -204,6 +228,9 @@ HAND_WRITTEN = [
     ("PEPPOL-COMMON-R050", Flag.WARNING, _buyer_scheme("0151", "51824753555"),
      _buyer_scheme("0151", "51824753556")),
     ("PEPPOL-T01-R008", Flag.FATAL, _line_total("0.01"), _line_total("0.00")),
+    # Peppol's (and EHF's) 0.02 tolerance: 0.03 off breaks, 0.02 off passes
+    ("PEPPOL-T01-R024", Flag.FATAL, _line_amount("0.03"), _line_amount("-0.02")),
+    ("PEPPOL-T01-R022", Flag.FATAL, _percent_allowance("10.03"), _percent_allowance("9.98")),
     ("PEPPOL-T01-R011", Flag.FATAL, _text("/cac:AnticipatedMonetaryTotal/cbc:TaxExclusiveAmount", "1.00"), None),
     ("PEPPOL-T01-R026", Flag.FATAL,
      _text("/cac:BuyerCustomerParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID", "987654325MVA"),

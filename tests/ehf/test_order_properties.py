@@ -32,8 +32,9 @@ def lines(draw: st.DrawFn) -> tuple[OrderLine, ...]:
     out = []
     for i in range(n):
         line = draw(one_line(i))
-        if line.price is None:  # a base quantity belongs to a price
-            line = dataclasses.replace(line, price_base_quantity=None)
+        if line.price is None:  # a base quantity and line allowances/charges belong to a price
+            # (without a price and an amount the official R024 compares 0 with -allowances + charges)
+            line = dataclasses.replace(line, price_base_quantity=None, allowances_charges=())
         out.append(line)
     return tuple(out)
 
