@@ -190,3 +190,31 @@ def test_goods_receipt_quantities_are_bounded(app, raw, message):
     with app.test_request_context(method="POST", data={"received": raw}):
         with pytest.raises(SupplierError, match=message):
             _quantity("received")
+
+
+def test_a_signalling_nan_in_a_filter_is_a_400(world, login_as):
+    assert login_as(world.approver).get("/godkjenning?fra_belop=sNaN").status_code == 400
+
+
+def test_every_decimal_field_refuses_nan_and_infinity():
+    """wtforms' NumberRange crashes on sNaN, so every form uses FiniteDecimalField."""
+    import importlib
+    import pkgutil
+
+    from flask_wtf import FlaskForm
+    from wtforms import DecimalField
+
+    import webshop
+    from webshop.params import FiniteDecimalField
+
+    plain = []
+    for module in pkgutil.walk_packages(webshop.__path__, "webshop."):
+        if module.name.endswith("forms"):
+            loaded = importlib.import_module(module.name)
+            for name, form in vars(loaded).items():
+                if isinstance(form, type) and issubclass(form, FlaskForm):
+                    for field_name, unbound in vars(form).items():
+                        kind = getattr(unbound, "field_class", None)
+                        if kind and issubclass(kind, DecimalField) and not issubclass(kind, FiniteDecimalField):
+                            plain.append(f"{module.name}.{name}.{field_name}")
+    assert plain == []

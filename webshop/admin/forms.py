@@ -1,14 +1,16 @@
 """Forms for coordinators and unit managers: policy, tiers, budgets, person limits, authority."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from webshop.params import FiniteDecimalField
 
 MAX = 100_000_000
 
 
 def money_field(label, required: bool = False):
-    return DecimalField(label, places=2, validators=[
+    return FiniteDecimalField(label, places=2, validators=[
         InputRequired(_l("Skriv inn et beløp (0 for ingen).")) if required else Optional(),
         NumberRange(min=0, max=MAX, message=_l("Beløpet må være mellom 0 og 100 000 000 kr."))])
 

@@ -1,9 +1,11 @@
 """Forms of the approval workflow: decide on an order, bulk approve, name a deputy."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, SubmitField, TextAreaField
+from wtforms import DateField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from webshop.params import FiniteDecimalField
 
 
 class DecisionForm(FlaskForm):
@@ -26,7 +28,7 @@ class InboxFilterForm(FlaskForm):
     type = SelectField(_l("Type"), choices=[SelectChoice("", _l("Alle ordrer")),
                                             SelectChoice("katalog", _l("Bare katalogordrer"))],
                        validators=[Optional()])
-    fra_belop = DecimalField(_l("Fra beløp (kr)"), places=2, validators=[
+    fra_belop = FiniteDecimalField(_l("Fra beløp (kr)"), places=2, validators=[
         Optional(), NumberRange(min=0, max=100_000_000, message=_l("Beløpet må være 0 eller mer."))])
 
 

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webshop.forms import quantity_field
+from webshop.params import FiniteDecimalField
 
 UNIT_CHOICES = [SelectChoice(code, label) for code, label in (
     ("EA", _l("stk")), ("XPK", _l("pakke")), ("XBX", _l("eske")), ("KGM", _l("kg")),
@@ -21,7 +22,7 @@ class FreeTextForm(FlaskForm):
         DataRequired(_l("Beskriv varen eller tjenesten.")), Length(max=300)])
     quantity = quantity_field()
     unit_code = SelectField(_l("Enhet"), choices=UNIT_CHOICES)
-    estimated_price = DecimalField(_l("Antatt pris per enhet, eks. mva. (kr)"), places=2, validators=[
+    estimated_price = FiniteDecimalField(_l("Antatt pris per enhet, eks. mva. (kr)"), places=2, validators=[
         InputRequired(_l("Skriv inn en antatt pris (0 hvis du ikke vet).")),
         NumberRange(min=0, max=1_000_000, message=_l("Prisen må være mellom 0 og 1 000 000 kr."))])
 

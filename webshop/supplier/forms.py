@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from webshop.params import FiniteDecimalField
 from webshop.supplier.endpoints import EndpointRefused, check_endpoint_url, loopback_allowed
 from webshop.supplier.rules import Behaviour, TransportKind
 
@@ -61,7 +62,7 @@ class SimulatorForm(FlaskForm):
     out_of_stock_lines = _int(_l("Antall linjer utsolgt (når ingen varenumre er oppgitt)"), 0, 100, 0)
     backorder_days = _int(_l("Restordre i antall dager (0 = avvis utsolgte linjer)"), 0, 365, 0)
     quantity_change_percent = _int(_l("Endring i antall på første linje (prosent, f.eks. -50)"), -99, 500, 0)
-    price_change_percent = DecimalField(_l("Endring i pris på første linje (prosent)"), places=2, default=0,
+    price_change_percent = FiniteDecimalField(_l("Endring i pris på første linje (prosent)"), places=2, default=0,
                                         validators=[InputRequired(_l("Fyll inn et tall.")), NumberRange(
                                             min=-90, max=500, message=_l("Skriv et tall fra -90 til 500."))])
     answer_delay_seconds = _int(_l("Svarer etter (sekunder)"), 0, 14 * 24 * 3600, 0)
