@@ -57,6 +57,15 @@ def to_int(text: str, *, low: int = 1, high: int = MAX_DB_INT) -> int:
     return value
 
 
+def is_id(text: object) -> bool:
+    """Whether ``text`` is a row id (1 to MAX_DB_INT), e.g. a hidden ``item_id`` field."""
+    try:
+        to_int(str(text))
+    except BadNumber:
+        return False
+    return True
+
+
 def int_arg(name: str, default: int, *, low: int = 1, high: int = MAX_DB_INT) -> int:
     """The query-string integer ``name``, or ``default`` when absent; a 400 when out of range."""
     text = request.args.get(name)

@@ -218,3 +218,12 @@ def test_every_decimal_field_refuses_nan_and_infinity():
                         if kind and issubclass(kind, DecimalField) and not issubclass(kind, FiniteDecimalField):
                             plain.append(f"{module.name}.{name}.{field_name}")
     assert plain == []
+
+
+def test_item_ids_too_large_for_the_database_are_refused(world, login_as):
+    c = login_as(world.orderer)
+    response = c.post("/katalog/favoritter", data={"item_id": HUGE}, follow_redirects=True)
+    assert response.status_code == 200 and "Ugyldig vare" in page_text(response)
+    assert c.post("/katalog/handlekurv/1/bytt", data={"item_id": HUGE}).status_code == 400
+    response = c.post("/handlekurv/legg-til", data={"item_id": HUGE, "quantity": "1"}, follow_redirects=True)
+    assert response.status_code in (200, 400)

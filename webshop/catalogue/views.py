@@ -14,6 +14,7 @@ from webshop.catalogue.services import Facets, search_items
 from webshop.extensions import db
 from webshop.forms import EmptyForm
 from webshop.orders.models import Order
+from webshop.params import is_id
 from webshop.permissions import can_curate_catalogue, can_order, can_view_order, visible_orders
 from webshop.search.index import item_key
 from webshop.urls import is_safe_next
@@ -77,7 +78,7 @@ def _back(default: str) -> str:
 def add_favourite():
     form = FavouriteForm()
     back = _back(url_for("catalogue.mine"))
-    if not form.validate() or not str(form.item_id.data).isdecimal():
+    if not form.validate() or not is_id(form.item_id.data):
         flash(_("Ugyldig vare."), "danger")
         return redirect(back)
     with transaction(redirect_to=back):
@@ -158,7 +159,7 @@ def template_to_cart(template_id: int):
 def replace_cart_line(line_id: int):
     """«Bytt til»: a cart line whose item is gone becomes a substitute (or the item's new version)."""
     form = FavouriteForm()  # a CSRF-checked item_id
-    if not form.validate() or not str(form.item_id.data).isdecimal():
+    if not form.validate() or not is_id(form.item_id.data):
         abort(400)
     with transaction(redirect_to=url_for("cart.show")):
         try:
