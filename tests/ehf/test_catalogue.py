@@ -30,6 +30,7 @@ from ehf.catalogue import (
 from ehf.errors import EhfError
 from ehf.parties import PartyRef, Period
 from ehf.rules import t19
+from ehf.validation import select
 from tests.ehf.shared_paths import NEEDS_SHARED, XSD_DIR, examples
 
 HEADER = CatalogueHeader(
@@ -150,9 +151,12 @@ def test_written_catalogue_is_valid_and_round_trips(profile: str) -> None:
     data = build_catalogue(HEADER, make_items(3), profile=profile)
     root = etree.fromstring(data)
     assert schema().validate(root), schema().error_log
-    # The Peppol rules refuse only the EHF ProfileID (PEPPOL-T19-R017), as for the official EHF example.
+    # The Peppol rules refuse only the EHF ProfileID (PEPPOL-T19-R017), as for the official EHF example;
+    # the validator checks an EHF catalogue with the EHF rules (EHF-T19), which pass it.
     expected = ["PEPPOL-T19-R017"] if profile == "ehf" else []
     assert [f.rule_id for f in t19.RULES.check(root)] == expected
+    assert select(root).ruleset.name == ("EHF-T19" if profile == "ehf" else "PEPPOL-T19")
+    assert select(root).ruleset.check(root) == []
     assert (root.findtext("{*}ProfileID") == EHF_PROFILE) == (profile == "ehf")
     header, items = iter_catalogue(io.BytesIO(data))
     assert list(items) == list(make_items(3))
