@@ -152,3 +152,10 @@ def test_a_csrf_token_has_a_lifetime(world, make_app):
     response = c.post("/logg-inn", data={"email": world.orderer.email, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 400
     assert not logged_in(c)
+
+
+def test_a_deactivated_account_is_logged_out_at_once(world, login_as, store):
+    c = login_as(world.orderer)
+    world.orderer.active = False
+    store.commit()
+    assert not logged_in(c)

@@ -41,14 +41,15 @@ def start_session(user: User) -> str:
 
 
 def user_for_session(user_id: int, token: str | None, *, lifetime: timedelta) -> User | None:
-    """The user of a live session: not ended, younger than ``lifetime``, and ``user_id``'s own."""
+    """The active user of a live session: not ended, younger than ``lifetime``, and ``user_id``'s own."""
     if not token or len(token) > 100:
         return None
     row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token),
                                                        LoginSession.ended_at.is_(None)))
     if row is None or row.user_id != user_id or utcnow() - row.created_at > lifetime:
         return None
-    return db.session.get(User, user_id)
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None  # a deactivated account is out at once
 
 
 def end_session(token: str | None) -> None:
