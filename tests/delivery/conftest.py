@@ -132,7 +132,8 @@ class Workers:
     def __init__(self, app, tmp: Path) -> None:
         self.env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
                     "WEBSHOP_INSTANCE_DIR": str(tmp), "OUTBOX_DIR": app.config["OUTBOX_DIR"],
-                    "SECRET_KEY": "worker-subprocess-test-key-0123456789abcdef"}  # production config: a real key
+                    "SECRET_KEY": "worker-subprocess-test-key-0123456789abcdef",  # production config: a real key
+                    "ALLOW_HTTP_LOOPBACK_ENDPOINTS": "1"}  # the test receiver listens on 127.0.0.1
         self.tmp = tmp
         self.procs: list[subprocess.Popen] = []
 
