@@ -159,3 +159,14 @@ def test_a_deactivated_account_is_logged_out_at_once(world, login_as, store):
     world.orderer.active = False
     store.commit()
     assert not logged_in(c)
+
+
+def test_old_sessions_are_deleted_at_the_next_login(world, login_as, store):
+    from sqlalchemy import func, select
+
+    from webshop.auth.sessions import LoginSession
+
+    for _ in range(3):
+        login_as(world.orderer).post("/logg-ut")
+    login_as(world.orderer)
+    assert store.scalar(select(func.count()).select_from(LoginSession)) == 1

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, select, update
+from sqlalchemy import ForeignKey, String, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webshop.dbtypes import UTCDateTime, utcnow
@@ -32,8 +32,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User) -> str:
-    """A new session for ``user``; returns the id to keep in the (signed) cookie."""
+def start_session(user: User, *, lifetime: timedelta) -> str:
+    """A new session for ``user``; returns the id to keep in the (signed) cookie.
+
+    The user's ended and expired sessions are deleted on the way, so the table stays small."""
+    db.session.execute(delete(LoginSession).where(
+        LoginSession.user_id == user.id,
+        or_(LoginSession.ended_at.is_not(None), LoginSession.created_at < utcnow() - lifetime)))
     token = secrets.token_urlsafe(32)
     db.session.add(LoginSession(user_id=user.id, token_hash=_hash(token)))
     db.session.flush()

@@ -65,7 +65,7 @@ def login():
             form.form_errors.append(_("Feil e-postadresse eller passord."))
         else:
             _fresh_session()
-            session[SESSION_KEY] = start_session(user)
+            session[SESSION_KEY] = start_session(user, lifetime=current_app.permanent_session_lifetime)
             login_user(user)
             db.session.commit()
             forget_failures(user.email)
