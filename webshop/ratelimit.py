@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Integer, String, delete, select, update
+from sqlalchemy import Connection, Integer, String, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -81,3 +81,11 @@ def clear(key: str) -> None:
     """Forget ``key`` (a successful login clears the account's failures)."""
     with _own_transaction() as conn:
         conn.execute(delete(TABLE).where(TABLE.c.key == key[:MAX_KEY]))
+
+
+def purge(*, older_than: timedelta) -> None:
+    """Delete counters whose window started more than ``older_than`` ago and that lock nothing."""
+    now = utcnow()
+    with _own_transaction() as conn:
+        conn.execute(delete(TABLE).where(TABLE.c.window_started_at < now - older_than,
+                                         or_(TABLE.c.locked_until.is_(None), TABLE.c.locked_until < now)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from webshop import ratelimit
 from webshop.dbtypes import clock_set_to, utcnow
 
@@ -63,3 +65,16 @@ def test_concurrent_hits_never_let_more_than_the_limit_through(app):
         t.join(60)
     assert errors == []
     assert sorted(results) == [False] * 7 + [True] * 5
+
+
+def test_stale_counters_are_purged_but_live_locks_stay(app):
+    with app.app_context():
+        with clock_set_to(utcnow() - timedelta(days=2)):
+            ratelimit.hit("stale", limit=3, window=HOUR)
+            for _ in range(3):
+                ratelimit.hit("locked", limit=3, window=HOUR, lockout=timedelta(days=3))
+        ratelimit.hit("fresh", limit=3, window=HOUR)
+        ratelimit.purge(older_than=timedelta(days=1))
+        from webshop.extensions import db
+
+        assert sorted(db.session.scalars(select(ratelimit.RateLimit.key))) == ["fresh", "locked"]

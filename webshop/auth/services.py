@@ -74,4 +74,6 @@ def authenticate(email: str, password: str, *, address: str | None, limits: Logi
 
 
 def forget_failures(email: str) -> None:
+    """After a successful login: clear the account's count, and drop counters nobody has hit for a day."""
     ratelimit.clear(f"login:account:{email.strip().lower()}")
+    ratelimit.purge(older_than=timedelta(days=1))
