@@ -67,3 +67,23 @@ def test_a_unit_managers_limit_binds_only_in_their_units(world, store, login_as,
     assert place(world.orderer, world.items["PEN-1"], world.nursing, "25").status == "pending_approval"
     event = store.scalar(select(AuditEvent).where(AuditEvent.action == "limits_changed"))
     assert event.actor_id == mia.id and "Lia skole" in event.comment and "100" in event.comment
+
+
+def test_a_unit_manager_cannot_grant_or_revoke_their_own_ordering_authority(world, store, login_as):
+    mia = manager_who_approves(world, store)
+    me = login_as(mia)
+    response = me.post(f"/admin/enheter/{world.school.id}/bestillere", data={"user_id": mia.id})
+    assert response.status_code == 400 and "egen" in response.get_data(as_text=True)
+    store.expire_all()
+    assert world.school.id not in store.get(User, mia.id).unit_ids(Role.ORDERER)
+    # and a coordinator who orders cannot take their own authority away (or give it back)
+    koord = store.get(User, world.coordinator.id)
+    koord.roles.append(RoleAssignment(role=Role.ORDERER, unit_id=world.school.id))
+    store.commit()
+    response = login_as(world.coordinator).post(
+        f"/admin/enheter/{world.school.id}/bestillere/{world.coordinator.id}/fjern")
+    assert response.status_code == 400
+    store.expire_all()
+    assert world.school.id in store.get(User, world.coordinator.id).unit_ids(Role.ORDERER)
+    assert store.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action.in_(("authority_granted", "authority_revoked")))) == 0

@@ -31,7 +31,13 @@ def _fmt(value: Decimal | None) -> str:
     return "–" if value is None else f"{value}"
 
 
+def _not_yourself(user: User, by: User) -> None:
+    if user.id == by.id:  # nobody changes their own authority
+        raise AdminError(_("Du kan ikke endre din egen bestillerrett."))
+
+
 def grant_authority(unit: Unit, user: User, *, by: User) -> None:
+    _not_yourself(user, by)
     if user.organisation_id != unit.organisation_id:
         raise AdminError(_("Personen hører ikke til kommunen."))
     if unit.id in user.unit_ids(Role.ORDERER):
@@ -43,6 +49,7 @@ def grant_authority(unit: Unit, user: User, *, by: User) -> None:
 
 
 def revoke_authority(unit: Unit, user: User, *, by: User) -> None:
+    _not_yourself(user, by)
     row = next((r for r in user.roles if r.role == Role.ORDERER and r.unit_id == unit.id), None)
     if row is None:
         raise AdminError(_("%(name)s har ikke bestillerrett for %(unit)s.", name=user.name, unit=unit.name))

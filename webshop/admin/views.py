@@ -135,7 +135,8 @@ def _render_unit(unit: Unit, grant_form=None, budget_form=None, errors=None, sta
     grant_form = grant_form or GrantForm(formdata=None)
     candidates = db.session.scalars(select(User).where(User.organisation_id == unit.organisation_id,
                                                        User.active.is_(True)).order_by(User.name))
-    grant_form.user_id.choices = [SelectChoice(u.id, u.name) for u in candidates if u.id not in orderer_ids]
+    grant_form.user_id.choices = [SelectChoice(u.id, u.name) for u in candidates
+                                  if u.id not in orderer_ids and u.id != current_user.id]
     budget = db.session.scalar(select(UnitBudget).where(UnitBudget.unit_id == unit.id))
     budget_form = budget_form or BudgetForm(formdata=None, obj=budget)
     proposal_form = ProposalForm(request.args)
