@@ -11,6 +11,7 @@ from webshop.extensions import db
 from webshop.forms import EmptyForm
 from webshop.orders.models import Order, OrderDocument
 from webshop.orders.queries import paginate
+from webshop.orders.rules import OrderStatus
 from webshop.orders.services import can_cancel_order, cancel_order
 from webshop.params import page_arg
 from webshop.permissions import can_view_order, visible_orders
@@ -60,8 +61,8 @@ def cancel(order_id: int):
     order = load_visible_order(order_id)
     if not EmptyForm().validate():
         abort(400)
-    if not can_cancel_order(current_user, order) and order.status == "pending_approval":
-        abort(403)
+    if not can_cancel_order(current_user, order) and order.status == OrderStatus.PENDING_APPROVAL:
+        abort(403)  # an order already decided gets the service's "no longer pending" message instead
     with transaction(redirect_to=url_for("orders.detail", order_id=order.id), code=303):
         cancel_order(order, by=current_user)
     flash(_("Ordre %(number)s er kansellert.", number=order.number), "success")
