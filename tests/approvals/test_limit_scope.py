@@ -87,3 +87,25 @@ def test_a_unit_manager_cannot_grant_or_revoke_their_own_ordering_authority(worl
     assert world.school.id in store.get(User, world.coordinator.id).unit_ids(Role.ORDERER)
     assert store.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action.in_(("authority_granted", "authority_revoked")))) == 0
+
+
+def test_approval_authority_set_by_a_unit_manager_counts_only_in_that_unit(world, store, login_as, set_policy,
+                                                                             place, people):
+    set_policy()
+    nursing_manager = User(email="leder@sykehjem.no", name="Nina Sykehjemsleder", organisation_id=world.org.id)
+    nursing_manager.set_password(PASSWORD)
+    nursing_manager.roles = [RoleAssignment(role=Role.UNIT_MANAGER, unit_id=world.nursing.id)]
+    ola = store.get(User, world.orderer.id)
+    ola.roles.append(RoleAssignment(role=Role.ORDERER, unit_id=world.nursing.id))
+    store.add(nursing_manager)
+    store.commit()
+    director = people.director  # approves for the school and the nursing home
+    response = login_as(nursing_manager).post(f"/admin/personer/{director.id}/grenser",
+                                              data=limits_form(approval_limit="100"))
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert store.scalar(select(PersonLimit.unit_id).where(PersonLimit.user_id == director.id)) == world.nursing.id
+    # 25 pens are 122.50 kr: over her authority at the nursing home, not at the school
+    at_school = place(world.orderer, world.items["PEN-1"], world.school, "25")
+    at_nursing = place(world.orderer, world.items["PEN-1"], world.nursing, "25")
+    assert director.id in at_school.approval_steps[-1].approver_ids
+    assert director.id not in at_nursing.approval_steps[-1].approver_ids
