@@ -1,16 +1,14 @@
 """Validate a Peppol post-award document: XML Schema plus the transaction's rules.
 
-Rule sets are registered per root element and (optionally) CustomizationID prefix,
-because some transactions share a root (Order Response T76 and Order Agreement T110
-are both ``OrderResponse``). The Order rules register themselves here; the modules
-``ehf.rules.t76``, ``t19``, ``t58``, ``t16`` and ``t110`` are imported lazily if they
-exist, and each exposes ``RULES: RuleSet`` (optionally ``ROOT``, the root element
-name, ``CUSTOMIZATION_PREFIX`` and ``EHF_EXCLUDE`` to override the defaults below).
+Rule sets are registered per root element, CustomizationID prefix and (optionally)
+ProfileID, because some transactions share a root (Order Response T76 and Order
+Agreement T110 are both ``OrderResponse``) and because EHF documents, whose
+CustomizationID extends the Peppol one, are checked by the EHF rule sets instead of
+the Peppol ones (the longest matching prefix wins). There are no rules for a Catalogue
+Response (T58) yet.
 """
 from __future__ import annotations
 
-import importlib
-import threading
 from dataclasses import dataclass
 
 from lxml import etree
@@ -18,9 +16,9 @@ from lxml import etree
 from ehf.errors import EhfError
 from ehf.findings import Finding
 from ehf.namespaces import CBC
-from ehf.profiles import EHF_ADVANCED_ORDERING_PROFILE, is_ehf_profile
+from ehf.profiles import EHF_ADVANCED_ORDERING_PROFILE
 from ehf.rules import ehf as ehf_rules
-from ehf.rules import t01
+from ehf.rules import t01, t16, t19, t76, t110
 from ehf.rules.engine import RuleSet
 from ehf.sbdh import unwrap
 from ehf.xmlsafe import parse_bytes
@@ -32,26 +30,10 @@ class Registration:
     root_name: str
     ruleset: RuleSet
     customization_prefix: str | None = None
-    ehf_exclude: frozenset[str] = frozenset()
     profile_id: str | None = None  # only for documents with this ProfileID
 
 
 _REGISTRY: list[Registration] = []
-
-# module -> (root, CustomizationID prefix, rules EHF documents are exempt from)
-_OPTIONAL: dict[str, tuple[str, str, frozenset[str]]] = {
-    "ehf.rules.t76": ("OrderResponse", "urn:fdc:peppol.eu:poacc:trns:order_response:3",
-                      frozenset({"PEPPOL-T76-B00301"})),
-    "ehf.rules.t110": ("OrderResponse", "urn:fdc:peppol.eu:poacc:trns:order_agreement:3",
-                       frozenset({"PEPPOL-T110-B00301"})),
-    "ehf.rules.t19": ("Catalogue", "urn:fdc:peppol.eu:poacc:trns:catalogue:3", frozenset({"PEPPOL-T19-R017"})),
-    "ehf.rules.t58": ("ApplicationResponse", "urn:fdc:peppol.eu:poacc:trns:catalogue_response:3",
-                      frozenset({"PEPPOL-T58-B00301"})),
-    "ehf.rules.t16": ("DespatchAdvice", "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3",
-                      frozenset({"PEPPOL-T16-B00301"})),
-}
-_loaded = False
-_load_lock = threading.Lock()
 
 
 def register(
@@ -59,21 +41,23 @@ def register(
     ruleset: RuleSet,
     *,
     customization_prefix: str | None = None,
-    ehf_exclude: frozenset[str] = frozenset(),
     profile_id: str | None = None,
 ) -> None:
     """Use ``ruleset`` for documents with root ``root_name`` (and, if given, a
-    CustomizationID starting with ``customization_prefix``). ``ehf_exclude`` lists rule
-    ids not applied to EHF-profile documents (EHF replaces the Peppol ProfileID rule);
-    ``profile_id`` restricts the registration to documents with that ProfileID."""
+    CustomizationID starting with ``customization_prefix``); ``profile_id`` restricts the
+    registration to documents with that ProfileID. The registration with the longest
+    matching prefix wins, so EHF documents get the EHF rule sets."""
     _REGISTRY[:] = [r for r in _REGISTRY
                     if not (r.root_name == root_name and r.customization_prefix == customization_prefix
                             and r.profile_id == profile_id)]
-    _REGISTRY.append(Registration(root_name, ruleset, customization_prefix, ehf_exclude, profile_id))
+    _REGISTRY.append(Registration(root_name, ruleset, customization_prefix, profile_id))
 
 
-register("Order", t01.RULES, customization_prefix=t01.CUSTOMIZATION_PREFIX,
-         ehf_exclude=frozenset({"PEPPOL-T01-R031"}))
+register("Order", t01.RULES, customization_prefix=t01.CUSTOMIZATION_PREFIX)
+register("OrderResponse", t76.RULES, customization_prefix=t76.CUSTOMIZATION_PREFIX)
+register("OrderResponse", t110.RULES, customization_prefix=t110.CUSTOMIZATION_PREFIX)
+register("DespatchAdvice", t16.RULES, customization_prefix=t16.CUSTOMIZATION_PREFIX)
+register("Catalogue", t19.RULES, customization_prefix=t19.CUSTOMIZATION_PREFIX)
 
 # EHF documents (CustomizationID "...:extended:urn:fdc:anskaffelser.no:2019:ehf:spec:3.0") are
 # checked by the EHF rule sets instead of the Peppol ones, as DFØ's validator does.
@@ -91,29 +75,8 @@ register("DespatchAdvice", ehf_rules.DESPATCH_ADVICE,
 register("Catalogue", ehf_rules.CATALOGUE, customization_prefix="urn:fdc:peppol.eu:poacc:trns:catalogue:3" + _EHF_SPEC)
 
 
-def _load_optional() -> None:
-    global _loaded
-    with _load_lock:
-        if _loaded:
-            return
-        for module_name, (root, prefix, exclude) in _OPTIONAL.items():
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name == module_name:
-                    continue
-                raise
-            rules = getattr(module, "RULES", None)
-            if isinstance(rules, RuleSet) and not any(r.ruleset is rules for r in _REGISTRY):
-                register(getattr(module, "ROOT", root), rules,
-                         customization_prefix=getattr(module, "CUSTOMIZATION_PREFIX", prefix),
-                         ehf_exclude=frozenset(getattr(module, "EHF_EXCLUDE", exclude)))
-        _loaded = True
-
-
 def select(root: etree._Element) -> Registration:
     """The registration for a (unwrapped) document root."""
-    _load_optional()
     name = etree.QName(root).localname
     customization = (root.findtext(f"{{{CBC}}}CustomizationID") or "").strip()
     profile = (root.findtext(f"{{{CBC}}}ProfileID") or "").strip()
@@ -129,10 +92,8 @@ def select(root: etree._Element) -> Registration:
 
 def validate_root(root: etree._Element) -> list[Finding]:
     root = unwrap(root)
-    registration = select(root)
-    profile = (root.findtext(f"{{{CBC}}}ProfileID") or "").strip()
-    exclude = registration.ehf_exclude if is_ehf_profile(profile) else frozenset()
-    return validate_xsd(root) + registration.ruleset.check(root, exclude=exclude)
+    ruleset = select(root).ruleset  # first: an unknown document type is an EhfError, not an XSD finding
+    return validate_xsd(root) + ruleset.check(root)
 
 
 def validate(data: bytes) -> list[Finding]:
