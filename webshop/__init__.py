@@ -22,6 +22,7 @@ from webshop.catalogue.views import bp as catalogue_bp
 from webshop.cli import register_cli
 from webshop.config import INSTANCE_DIR, Config
 from webshop.extensions import babel, csrf, db, login_manager, migrate
+from webshop.health.views import bp as health_bp
 from webshop.logs import init_logging
 from webshop.orders.views import bp as orders_bp
 from webshop.subscriptions import connect_all
@@ -55,7 +56,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     login_manager.login_message = None
 
     for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp, api_bp, curation_bp,
-               supplier_bp, supplier_api_bp):
+               supplier_bp, supplier_api_bp, health_bp):
         app.register_blueprint(bp)
     connect_all()  # every receiver of the order signals: webshop/subscriptions.py
     register_templating(app)

@@ -30,6 +30,7 @@ from webshop.catalogue.models import (  # noqa: F401  (issue 5: curation, favour
     SynonymGroup,
     agreement_members,
 )
+from webshop.health.models import WorkerHeartbeat  # noqa: F401  (issue 14: worker heartbeats for /readyz)
 from webshop.orders.models import AuditEvent, Order, OrderDocument, OrderLine
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, Unit, UnitKind, User

@@ -39,6 +39,7 @@ from webshop.delivery.transports import (
     outgoing,
 )
 from webshop.extensions import db
+from webshop.health.heartbeat import record_heartbeat
 from webshop.orders.lifecycle import change_status
 from webshop.orders.models import Order, OrderDocument
 from webshop.orders.rules import DeliveryState, OrderStatus, Trigger
@@ -235,6 +236,7 @@ def worker_command(worker_id: str | None, interval: float, lease: float | None, 
     click.echo(f"Arbeider {worker_id} startet (intervall {interval} s).")
     while not stopping:
         counts = run_once(worker_id, lease=lease_td, batch=batch)
+        record_heartbeat(worker_id)  # /readyz: a worker finished a round within the last minute
         db.session.remove()
         if counts.work:
             click.echo(f"levert {counts.delivered}, feilet {counts.failed}, simulert {counts.simulated}, "
