@@ -44,10 +44,19 @@ class Table:
     messages: Mapping[str, str]
 
 
+_TERMS: dict[str, str] = {}
+
+
 def term(el: etree._Element) -> str:
-    qn = etree.QName(el)
-    prefix = PREFIX.get(qn.namespace or "")
-    return f"{prefix}:{qn.localname}" if prefix else el.tag
+    """``cbc:ID`` for ``{...CommonBasicComponents-2}ID`` (cached per tag: called per element)."""
+    tag = el.tag
+    assert isinstance(tag, str)
+    found = _TERMS.get(tag)
+    if found is None:
+        qn = etree.QName(tag)
+        prefix = PREFIX.get(qn.namespace or "")
+        found = _TERMS[tag] = f"{prefix}:{qn.localname}" if prefix else tag
+    return found
 
 
 def _check_node(el: etree._Element, spec: NodeSpec, child_terms: list[str],
@@ -132,16 +141,23 @@ def restrict_to_data_model(root: etree._Element, nodes: Mapping[str, NodeSpec]) 
     profile uses it so that the document holds only what the profile's data model allows."""
     removed: list[str] = []
 
+    cac = f"{{{CAC}}}"
+
     def walk(el: etree._Element, path: str) -> None:
         spec = nodes.get(path)
-        for child in [c for c in el if isinstance(c.tag, str)]:
-            child_path = f"{path}/{term(child)}"
-            if spec is not None and spec.allowed and term(child) not in spec.allowed:
+        allowed = spec.allowed if spec is not None else None
+        for child in list(el):
+            if not isinstance(child.tag, str):
+                continue
+            name = term(child)
+            child_path = f"{path}/{name}"
+            if allowed and name not in allowed:
                 el.remove(child)
                 removed.append(child_path)
                 continue
-            walk(child, child_path)
-            if etree.QName(child).namespace == CAC and not any(isinstance(c.tag, str) for c in child):
+            if len(child):
+                walk(child, child_path)
+            if child.tag.startswith(cac) and not any(isinstance(c.tag, str) for c in child):
                 el.remove(child)
                 removed.append(child_path)
 
