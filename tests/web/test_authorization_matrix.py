@@ -78,6 +78,8 @@ RULES: dict[str, Rule] = {
     "auth.login": R(*ROLES, anon="ok"),
     "auth.logout": R(deny="login"),  # everyone ends at the login page (run last: it ends the sessions)
     "auth.language": R(*ROLES, anon="ok"),
+    "health.healthz": R(*ROLES, anon="ok"),  # for load balancers: no login, says nothing about data
+    "health.readyz": R(*ROLES, anon="ok"),
     # token APIs: a bearer token or a session; the supplier channel only its supplier key
     "api.catalogue_search": R(*ROLES, anon="401"),
     "supplier_api.ehf_inbound": R(anon="401", deny="401"),
@@ -105,7 +107,8 @@ RULES: dict[str, Rule] = {
     "orders.mine": R(*ROLES),
     "orders.detail": R(*ORDER_READERS, deny="404", objects=ORG),
     "orders.download": R(*ORDER_READERS, deny="404", objects=ORG, params={**SENT, "document_id": "document"}),
-    "orders.cancel": R(ORDERER, APPROVER, UNIT_MANAGER, COORDINATOR, deny="404", objects=ORG, stage=1),
+    "orders.cancel": R(ORDERER, COORDINATOR, deny_roles={APPROVER: "403", UNIT_MANAGER: "403", **NOT_READERS},
+                       objects=ORG, stage=1),  # readers of the order who may not cancel it: 403
     # goods receipt and missing lines: orderers of the unit; others who may see the order get 403
     "supplier.receive": R(ORDERER, deny_roles=NOT_READERS, objects=ORG, params=SENT),
     "supplier.reorder": R(ORDERER, deny_roles=NOT_READERS, objects=ORG, params=SENT_LINE),
@@ -299,7 +302,7 @@ def _outcome(response) -> str:
     status = response.status_code
     if status in (301, 302, 303) and "/logg-inn" in response.headers.get("Location", ""):
         return "login"
-    if status in (401, 403, 404, 405) or status >= 500:
+    if status in (401, 403, 404, 405) or (status >= 500 and status != 503):  # 503: /readyz "not ready yet"
         return str(status)
     return "ok"
 
