@@ -89,7 +89,8 @@ def test_missing_search_index(make_app, world, beat, tmp_path):
     assert response.status_code == 503
     body = response.get_json()
     assert body["failing"] == ["search_index"]
-    assert body["checks"]["search_index"]["detail"].startswith("no search index for catalogue ")
+    detail = body["checks"]["search_index"]["detail"]
+    assert detail.startswith("no search index for catalogue ") and detail.endswith(" on this machine")
 
 
 def test_unwritable_outbox(app, make_app, world, beat, tmp_path):
@@ -102,7 +103,7 @@ def test_unwritable_outbox(app, make_app, world, beat, tmp_path):
     assert response.status_code == 503
     body = response.get_json()
     assert body["failing"] == ["outbox"]
-    assert "cannot write to" in body["checks"]["outbox"]["detail"]
+    assert body["checks"]["outbox"]["detail"] == "cannot write to the outbox folder: Not a directory"
 
 
 def test_unreachable_database(make_app, tmp_path):
@@ -123,3 +124,10 @@ def test_the_worker_records_a_heartbeat_each_round(app, client, world):
     with app.app_context():
         rows = db.session.execute(text("SELECT worker_id FROM worker_heartbeats")).all()
     assert [r[0] for r in rows] == ["test-worker:1"]
+
+
+def test_health_answers_plain_http_when_https_is_forced(make_app):
+    forced = make_app(FORCE_HTTPS=True).test_client()
+    assert forced.get("/healthz").status_code == 200
+    assert forced.get("/readyz").status_code == 503  # answered (no worker here), not redirected
+    assert forced.get("/logg-inn").status_code == 302  # everything else still goes to https

@@ -1,8 +1,9 @@
 """Readiness checks behind ``/readyz``: each returns a short, machine-readable result.
 
-Every check is cheap (a few small queries, one stat per live catalogue, one tiny file in the
-outbox) so a load balancer may ask every few seconds. A check never raises: a failure is
-reported as ``ok: False`` with a reason, and ``/readyz`` answers 503 naming it.
+Every check is cheap (a few small queries, one stat per live catalogue, one tiny file in
+the outbox), so a load balancer may ask every few seconds. A check never raises: a failure
+is reported as ``ok: False`` with a reason, and ``/readyz`` answers 503 naming it. Details
+name no paths or secrets: the answer is public.
 """
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def check_search_index() -> Check:
     found = indexes()
     missing = [catalogue_id for catalogue_id, key in rows if not key or not found.exists(key)]
     if missing:
-        return Check(False, f"no search index for catalogue {', '.join(map(str, missing))} in {found.root}")
+        return Check(False, f"no search index for catalogue {', '.join(map(str, missing))} on this machine")
     return Check(True, f"{len(rows)} live catalogue(s)")
 
 
@@ -99,8 +100,8 @@ def check_outbox() -> Check:
         os.close(fd)
         os.unlink(name)
     except OSError as exc:
-        return Check(False, f"cannot write to {folder}: {exc.strerror or type(exc).__name__}")
-    return Check(True, str(folder))
+        return Check(False, f"cannot write to the outbox folder: {exc.strerror or type(exc).__name__}")
+    return Check(True, "writable")
 
 
 def check_worker(now: datetime | None = None) -> Check:

@@ -1,4 +1,7 @@
-"""``/healthz`` and ``/readyz``: JSON, no login, no session."""
+"""``/healthz`` and ``/readyz``: JSON, no login, no session.
+
+Both also answer over plain http when FORCE_HTTPS is on (Talisman's per-view option): the
+orchestrator asks the container on loopback, behind the TLS-terminating proxy."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
@@ -8,12 +11,19 @@ from webshop.health.checks import readiness
 bp = Blueprint("health", __name__)
 
 
+def _plain_http_allowed(view):
+    view.talisman_view_options = {"force_https": False}
+    return view
+
+
 @bp.get("/healthz")
+@_plain_http_allowed
 def healthz():
     return jsonify(status="ok")
 
 
 @bp.get("/readyz")
+@_plain_http_allowed
 def readyz():
     checks = readiness()
     failing = [name for name, check in checks.items() if not check.ok]
