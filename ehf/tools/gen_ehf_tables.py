@@ -2,10 +2,14 @@
 (``EHF-Txx-Bnnnnn``) as structure tables, and the code lists they use, from DFØ's
 published specification (anskaffelser/ehf-postaward-g3).
 
-Inputs (not committed; run again when DFØ publishes a new release)::
+Inputs (not committed). This is the one script that updates every generated rule table and
+code list when DFØ or OpenPEPPOL publish a release::
 
     git clone https://github.com/anskaffelser/ehf-postaward-g3 SPEC
-    python -m ehf.tools.gen_ehf_tables SPEC
+    python -m ehf.tools.gen_ehf_tables SPEC COMMIT                 # EHF tables + EHF code lists
+    git clone https://github.com/OpenPEPPOL/poacc-upgrade-3 PEPPOL
+    python -m ehf.tools.gen_ehf_tables --peppol PEPPOL/structure COMMIT  # Peppol T76/T16/T19 + codelists.py
+    python -m ehf.tools.gen_ehf_tables --verify-peppol PEPPOL/structure/syntax/ubl-order.xml -
 
 It reads ``src/*/syntax/*.xml`` (the vefa-structure description of each EHF document:
 which UBL elements and attributes the data model has, which are mandatory, fixed
@@ -265,9 +269,12 @@ PEPPOL_DOCUMENTS = {
 
 
 def write_peppol(structure_dir: Path, commit: str) -> None:
-    """``ehf/rules/peppol_tables.py`` from OpenPEPPOL's ``structure/`` folder (the code
-    lists themselves are ``ehf/codelists.py``)."""
+    """``ehf/rules/peppol_tables.py`` and the Peppol code lists ``ehf/codelists.py`` from
+    OpenPEPPOL's ``structure/`` folder."""
+    from ehf.tools import gen_peppol_tables
+
     lists = read_codelists(structure_dir / "codelist")
+    gen_peppol_tables.write_codelists(lists, REPO / "ehf" / "codelists.py")
     titles = {i: t for i, (t, _) in lists.items()}
     tables = {}
     for key, rel in PEPPOL_DOCUMENTS.items():
