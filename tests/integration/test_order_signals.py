@@ -80,10 +80,12 @@ def test_approval_sends_approved_once_and_queues_exactly_one_message(world, ctx)
     from webshop.approvals import services as approvals
 
     order = _order(world, ctx["orderer"])
-    with recorded() as heard:
+    comments = []
+    with recorded() as heard, signals.approved.connected_to(lambda sender, **p: comments.append(p["comment"])):
         document = approvals.approve_order(order, by=ctx["approver"], comment="Ok")
     assert heard == [("approved", order.id, world.approver.id, Trigger.APPROVER, OrderStatus.PENDING_APPROVAL,
                       OrderStatus.APPROVED)]
+    assert comments == ["Ok"]
     assert _documents(order.id) == 1
     assert document is not None and document.order_id == order.id and document.filename == f"{order.number}.xml"
 
