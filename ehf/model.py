@@ -109,6 +109,8 @@ class OrderLine:
     tax: TaxCategory | None = None
     properties: tuple[tuple[str, str], ...] = ()  # AdditionalItemProperty (name, value)
     allowances_charges: tuple[AllowanceCharge, ...] = ()
+    price_discount: Decimal | None = None  # Price/AllowanceCharge/Amount: gross price - net price
+    gross_price: Decimal | None = None  # Price/AllowanceCharge/BaseAmount
 
     @property
     def is_free_text(self) -> bool:

@@ -141,6 +141,15 @@ class _Writer:
             self.text(price, "PriceAmount", _fmt(line.price), currencyID=self.currency)
             if line.price_base_quantity is not None:
                 self.text(price, "BaseQuantity", _fmt(line.price_base_quantity), unitCode=line.unit_code)
+            if line.price_discount is not None or line.gross_price is not None:
+                discount = self.agg(price, "AllowanceCharge")  # a price discount: the gross price less the net
+                self.text(discount, "ChargeIndicator", "false")
+                amount = line.price_discount
+                if amount is None:  # only the gross price given: the discount is what separates it from the net
+                    amount = (line.gross_price or line.price) - line.price
+                self.text(discount, "Amount", _fmt(amount), currencyID=self.currency)
+                if line.gross_price is not None:
+                    self.text(discount, "BaseAmount", _fmt(line.gross_price), currencyID=self.currency)
         item = self.agg(li, "Item")
         self.text(item, "Description", line.description)
         self.text(item, "Name", line.name)
@@ -413,6 +422,8 @@ class _Reader:
             name=self.text(item, "cbc:Name") or "",
             price=self.dec(li, "cac:Price/cbc:PriceAmount"),
             price_base_quantity=self.dec(li, "cac:Price/cbc:BaseQuantity"),
+            price_discount=self.dec(li, "cac:Price/cac:AllowanceCharge/cbc:Amount"),
+            gross_price=self.dec(li, "cac:Price/cac:AllowanceCharge/cbc:BaseAmount"),
             line_amount=self.dec(li, "cbc:LineExtensionAmount"),
             description=self.text(item, "cbc:Description"),
             note=self.text(ol, "cbc:Note"),

@@ -170,3 +170,21 @@ def test_order_type_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         make_order().id = "x"  # type: ignore[misc]
     assert isinstance(make_order(), Order)
+
+
+def test_gross_price_and_price_discount_round_trip() -> None:
+    """Price/AllowanceCharge carries the gross price (BaseAmount) and the discount (Amount);
+    the net price is PriceAmount = 60.00 - 10.00 (PEPPOL-T01-R019)."""
+    line = make_line(1, price=Decimal("50.00"), gross_price=Decimal("60.00"), price_discount=Decimal("10.00"))
+    order = dataclasses.replace(make_order(), lines=(line,))
+    data = build_order(order)
+    root = etree.fromstring(data)
+    ac = root.find(f".//{{{CAC}}}Price/{{{CAC}}}AllowanceCharge")
+    assert ac is not None
+    assert [(etree.QName(c).localname, c.text) for c in ac] == [
+        ("ChargeIndicator", "false"), ("Amount", "10.00"), ("BaseAmount", "60.00")]
+    assert [f for f in validate(data) if f.flag is Flag.FATAL] == []
+    assert parse_order(data) == order
+    wrong = data.replace(b'<cbc:Amount currencyID="NOK">10.00</cbc:Amount><cbc:BaseAmount',
+                         b'<cbc:Amount currencyID="NOK">11.00</cbc:Amount><cbc:BaseAmount')
+    assert "PEPPOL-T01-R019" in {f.rule_id for f in validate(wrong)}

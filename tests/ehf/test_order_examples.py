@@ -3,6 +3,7 @@ XSD-valid, rule-clean document equal in meaning; EHF examples break exactly one
 Peppol rule (the ProfileID rule R031) and are clean under the EHF selection."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,8 @@ def test_example_content_is_read() -> None:
     assert order.delivery is not None and order.delivery.address is not None
     assert order.delivery.address.city == "Lørenskog"
     assert len(order.lines) >= 1 and all(line.quantity >= 0 for line in order.lines)
+    # gross price and price discount (Price/AllowanceCharge) are kept
+    assert [(line.price, line.gross_price, line.price_discount) for line in order.lines] == [
+        (Decimal("50.000"), Decimal("60.00"), Decimal("10.00")),
+        (Decimal("15.000"), Decimal("115.0000"), Decimal("100.0000")),
+    ]
