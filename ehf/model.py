@@ -111,6 +111,9 @@ class OrderLine:
     allowances_charges: tuple[AllowanceCharge, ...] = ()
     price_discount: Decimal | None = None  # Price/AllowanceCharge/Amount: gross price - net price
     gross_price: Decimal | None = None  # Price/AllowanceCharge/BaseAmount
+    partial_delivery: bool | None = None  # PartialDeliveryIndicator
+    delivery_start: dt.date | None = None  # Delivery/RequestedDeliveryPeriod/StartDate
+    delivery_end: dt.date | None = None  # Delivery/RequestedDeliveryPeriod/EndDate
 
     @property
     def is_free_text(self) -> bool:
@@ -179,6 +182,11 @@ class Order:
     allowances_charges: tuple[AllowanceCharge, ...] = ()
     tax_amount: Decimal | None = None  # stated TaxTotal/TaxAmount; None = computed
     stated_totals: MonetaryTotal | None = None  # None = computed
+    order_document_ref: str | None = None  # OrderDocumentReference/ID (an earlier order)
+    originator_document_ref: str | None = None  # OriginatorDocumentReference/ID (the orderer's request)
+    delivery_terms_id: str | None = None  # DeliveryTerms/ID (Incoterms)
+    delivery_terms_text: str | None = None  # DeliveryTerms/SpecialTerms
+    delivery_terms_location: str | None = None  # DeliveryTerms/DeliveryLocation/ID
 
     # --- computed amounts ---------------------------------------------------------------------
 

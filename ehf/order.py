@@ -133,7 +133,13 @@ class _Writer:
         self.text(li, "ID", line.id)
         self.text(li, "Quantity", _fmt(line.quantity), unitCode=line.unit_code)
         self.money(li, "LineExtensionAmount", line.amount())
+        if line.partial_delivery is not None:
+            self.text(li, "PartialDeliveryIndicator", "true" if line.partial_delivery else "false")
         self.text(li, "AccountingCost", line.accounting_cost)
+        if line.delivery_start or line.delivery_end:
+            period = self.agg(self.agg(li, "Delivery"), "RequestedDeliveryPeriod")
+            self.text(period, "StartDate", line.delivery_start.isoformat() if line.delivery_start else None)
+            self.text(period, "EndDate", line.delivery_end.isoformat() if line.delivery_end else None)
         for ac in line.allowances_charges:
             self.allowance_charge(li, ac)
         if line.price is not None:
@@ -199,6 +205,11 @@ class _Writer:
         self.money(el, "PayableAmount", t.payable)
 
 
+def _indicator(value: str | None) -> bool | None:
+    """An xs:boolean indicator ("true"/"1", "false"/"0"), None when absent."""
+    return None if value is None else value.strip() in ("true", "1")
+
+
 def _reference(w: _Writer, root: etree._Element, name: str, value: str | None) -> None:
     if value:
         w.text(w.agg(root, name), "ID", value)
@@ -222,6 +233,8 @@ def order_element(order: Order) -> etree._Element:
     if order.validity_end:
         w.text(w.agg(root, "ValidityPeriod"), "EndDate", order.validity_end.isoformat())
     _reference(w, root, "QuotationDocumentReference", order.quotation_ref)
+    _reference(w, root, "OrderDocumentReference", order.order_document_ref)
+    _reference(w, root, "OriginatorDocumentReference", order.originator_document_ref)
     _reference(w, root, "CatalogueReference", order.catalogue_ref)
     _reference(w, root, "Contract", order.contract_id)
     _reference(w, root, "ProjectReference", order.project_ref)
@@ -233,6 +246,12 @@ def order_element(order: Order) -> etree._Element:
         w.party(root, "AccountingCustomerParty", order.invoicee)
     if order.delivery is not None:
         w.delivery(root, order.delivery)
+    if order.delivery_terms_id or order.delivery_terms_text or order.delivery_terms_location:
+        terms = w.agg(root, "DeliveryTerms")
+        w.text(terms, "ID", order.delivery_terms_id)
+        w.text(terms, "SpecialTerms", order.delivery_terms_text)
+        if order.delivery_terms_location:
+            w.text(w.agg(terms, "DeliveryLocation"), "ID", order.delivery_terms_location)
     if order.payment_terms:
         w.text(w.agg(root, "PaymentTerms"), "Note", order.payment_terms)
     for ac in order.allowances_charges:
@@ -422,8 +441,6 @@ class _Reader:
             name=self.text(item, "cbc:Name") or "",
             price=self.dec(li, "cac:Price/cbc:PriceAmount"),
             price_base_quantity=self.dec(li, "cac:Price/cbc:BaseQuantity"),
-            price_discount=self.dec(li, "cac:Price/cac:AllowanceCharge/cbc:Amount"),
-            gross_price=self.dec(li, "cac:Price/cac:AllowanceCharge/cbc:BaseAmount"),
             line_amount=self.dec(li, "cbc:LineExtensionAmount"),
             description=self.text(item, "cbc:Description"),
             note=self.text(ol, "cbc:Note"),
@@ -446,6 +463,11 @@ class _Reader:
                 for p in ([] if item is None else self.all(item, "cac:AdditionalItemProperty"))
             ),
             allowances_charges=tuple(self.allowance_charge(ac) for ac in self.all(li, "cac:AllowanceCharge")),
+            price_discount=self.dec(li, "cac:Price/cac:AllowanceCharge/cbc:Amount"),
+            gross_price=self.dec(li, "cac:Price/cac:AllowanceCharge/cbc:BaseAmount"),
+            partial_delivery=_indicator(self.text(li, "cbc:PartialDeliveryIndicator")),
+            delivery_start=self.date(li, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate"),
+            delivery_end=self.date(li, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:EndDate"),
         )
         if line.line_amount is not None and line.line_amount == line.computed_amount():
             line = _replace(line, line_amount=None)
@@ -535,6 +557,11 @@ def order_from_element(root: etree._Element) -> Order:
         payment_terms=r.text(root, "cac:PaymentTerms/cbc:Note"),
         allowances_charges=tuple(r.allowance_charge(ac) for ac in r.all(root, "cac:AllowanceCharge")),
         tax_amount=r.dec(root, "cac:TaxTotal/cbc:TaxAmount"),
+        order_document_ref=r.text(root, "cac:OrderDocumentReference/cbc:ID"),
+        originator_document_ref=r.text(root, "cac:OriginatorDocumentReference/cbc:ID"),
+        delivery_terms_id=r.text(root, "cac:DeliveryTerms/cbc:ID"),
+        delivery_terms_text=r.text(root, "cac:DeliveryTerms/cbc:SpecialTerms"),
+        delivery_terms_location=r.text(root, "cac:DeliveryTerms/cac:DeliveryLocation/cbc:ID"),
     )
     if order.tax_amount is not None and order.tax_amount == order.computed_tax():
         order = _replace(order, tax_amount=None)

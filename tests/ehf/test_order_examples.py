@@ -3,13 +3,16 @@ XSD-valid, rule-clean document equal in meaning; EHF examples break exactly one
 Peppol rule (the ProfileID rule R031) and are clean under the EHF selection."""
 from __future__ import annotations
 
-from decimal import Decimal
+from collections import Counter
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from ehf import Flag, build_order, parse_order, validate
 from ehf.rules.t01 import RULES
+from ehf.sbdh import unwrap
 from ehf.xmlsafe import parse_bytes
 from tests.ehf.shared_paths import EXAMPLES, NEEDS_SHARED, examples
 
@@ -63,3 +66,46 @@ def test_example_content_is_read() -> None:
         (Decimal("50.000"), Decimal("60.00"), Decimal("10.00")),
         (Decimal("15.000"), Decimal("115.0000"), Decimal("100.0000")),
     ]
+
+
+def _values(root: etree._Element) -> Counter[tuple[str, str]]:
+    """(element path below the root, value) of every leaf, numbers compared by value."""
+    out: Counter[tuple[str, str]] = Counter()
+    for el in root.iter():
+        if not isinstance(el.tag, str) or len(el) or not (el.text or "").strip():
+            continue
+        path = "/".join(etree.QName(a).localname for a in [*list(el.iterancestors())[::-1][1:], el])
+        value = " ".join((el.text or "").split())
+        try:
+            value = str(Decimal(value).normalize()) if "." in value else value
+        except InvalidOperation:
+            pass
+        out[(path, value)] += 1
+    return out
+
+
+# written out by hand: what parse -> build keeps, element by element, in every official example
+KEPT = [
+    "ValidityPeriod/EndDate", "QuotationDocumentReference/ID", "OrderDocumentReference/ID",
+    "OriginatorDocumentReference/ID", "Contract/ID", "DeliveryTerms/ID", "DeliveryTerms/SpecialTerms",
+    "DeliveryTerms/DeliveryLocation/ID", "OrderLine/LineItem/ID", "OrderLine/LineItem/Quantity",
+    "OrderLine/LineItem/PartialDeliveryIndicator", "OrderLine/LineItem/Delivery/RequestedDeliveryPeriod/StartDate",
+    "OrderLine/LineItem/Delivery/RequestedDeliveryPeriod/EndDate", "OrderLine/LineItem/Price/PriceAmount",
+    "OrderLine/LineItem/Price/AllowanceCharge/Amount", "OrderLine/LineItem/Price/AllowanceCharge/BaseAmount",
+    "OrderLine/LineItem/Item/Name",
+]
+
+
+@pytest.mark.parametrize("path", ORDER_EXAMPLES, ids=_name)
+def test_round_trip_keeps_values_element_by_element(path: Path) -> None:
+    original = unwrap(parse_bytes(path.read_bytes()))
+    rebuilt = parse_bytes(build_order(parse_order(path.read_bytes())))
+    before, after = _values(original), _values(rebuilt)
+    for kept in KEPT:
+        assert {k: n for k, n in before.items() if k[0] == kept} == {k: n for k, n in after.items() if k[0] == kept}
+
+
+def test_round_trip_covers_the_new_fields() -> None:
+    """At least one official example carries each of these, so the test above can fail."""
+    present = {k[0] for p in ORDER_EXAMPLES for k in _values(unwrap(parse_bytes(p.read_bytes())))}
+    assert set(KEPT) <= present
