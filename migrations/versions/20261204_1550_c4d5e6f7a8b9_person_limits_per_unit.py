@@ -23,11 +23,15 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_person_limits_unit_id_units'), 'units', ['unit_id'], ['id'])
         batch_op.drop_constraint('uq_person_limits_user_id', type_='unique')
         batch_op.create_unique_constraint('uq_person_limits_user_unit', ['user_id', 'unit_id'])
+        # NULLs are distinct in a unique constraint: one municipality-wide row per person needs its own index
+        batch_op.create_index('uq_person_limits_user_municipality', ['user_id'], unique=True,
+                              sqlite_where=sa.text('unit_id IS NULL'), postgresql_where=sa.text('unit_id IS NULL'))
 
 
 def downgrade():
     op.execute("DELETE FROM person_limits WHERE unit_id IS NOT NULL")
     with op.batch_alter_table('person_limits', schema=None) as batch_op:
+        batch_op.drop_index('uq_person_limits_user_municipality')
         batch_op.drop_constraint('uq_person_limits_user_unit', type_='unique')
         batch_op.create_unique_constraint('uq_person_limits_user_id', ['user_id'])
         batch_op.drop_constraint(batch_op.f('fk_person_limits_unit_id_units'), type_='foreignkey')

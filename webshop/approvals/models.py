@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from webshop.dbtypes import Money, StrEnumType, UTCDateTime, utcnow
@@ -86,7 +86,12 @@ class PersonLimit(Model):
     """
 
     __tablename__ = "person_limits"
-    __table_args__ = (UniqueConstraint("user_id", "unit_id", name="uq_person_limits_user_unit"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "unit_id", name="uq_person_limits_user_unit"),
+        # NULLs are distinct in a unique constraint: one municipality-wide row per person needs its own index
+        Index("uq_person_limits_user_municipality", "user_id", unique=True,
+              sqlite_where=text("unit_id IS NULL"), postgresql_where=text("unit_id IS NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
