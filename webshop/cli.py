@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from webshop import backup
 from webshop.approvals.reminders import approvals_cli
 from webshop.auth.tokens import create_token
 from webshop.catalogue.csv_import import CatalogueImportError, ItemRow, iter_file
@@ -17,6 +18,7 @@ from webshop.catalogue.models import Agreement
 from webshop.catalogue.publish import MassDiscontinueError, import_catalogue
 from webshop.delivery.worker import worker_command
 from webshop.extensions import db
+from webshop.health.cli import health_cli
 from webshop.orders.models import OrderDocument
 from webshop.orgs.models import User
 from webshop.supplier.retention import inbound_cli
@@ -120,3 +122,6 @@ def register_cli(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(worker_command)
     app.cli.add_command(inbound_cli)  # `flask inbound purge`: raw inbound XML past its retention period
+    app.cli.add_command(health_cli)  # `flask health check`: the /readyz checks (the worker's container health)
+    for command in backup.COMMANDS:  # `flask db-backup FILE`, `db-restore FILE --yes`, `export municipality ID FILE`
+        app.cli.add_command(command)
