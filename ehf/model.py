@@ -61,6 +61,7 @@ class Party:
     company_id: str | None = None  # PartyLegalEntity/CompanyID (org number)
     company_id_scheme: str | None = None
     contact: Contact | None = None
+    registration_address: Address | None = None  # PartyLegalEntity/RegistrationAddress (city, country)
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,10 +101,12 @@ class _Writer:
             scheme = self.agg(el, "PartyTaxScheme")
             self.text(scheme, "CompanyID", p.vat_id)
             self.text(self.agg(scheme, "TaxScheme"), "ID", "VAT")
-        if p.legal_name or p.company_id:
+        if p.legal_name or p.company_id or p.registration_address:
             legal = self.agg(el, "PartyLegalEntity")
             self.text(legal, "RegistrationName", p.legal_name)
             self.text(legal, "CompanyID", p.company_id, schemeID=p.company_id_scheme)
+            if p.registration_address is not None:
+                self.address(legal, "RegistrationAddress", p.registration_address)
         self.contact(el, p.contact)
 
     def tax_category(self, parent: etree._Element, name: str, t: TaxCategory) -> None:
@@ -400,6 +402,7 @@ class _Reader:
             company_id=self.text(el, "cac:PartyLegalEntity/cbc:CompanyID"),
             company_id_scheme=self.attr(el, "cac:PartyLegalEntity/cbc:CompanyID", "schemeID"),
             contact=self.contact(self.el(el, "cac:Contact")),
+            registration_address=self.address(self.el(el, "cac:PartyLegalEntity/cac:RegistrationAddress")),
         )
 
     def tax_category(self, el: etree._Element | None) -> TaxCategory | None:

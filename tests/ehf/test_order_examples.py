@@ -93,6 +93,9 @@ KEPT = [
     "OrderLine/LineItem/Delivery/RequestedDeliveryPeriod/EndDate", "OrderLine/LineItem/Price/PriceAmount",
     "OrderLine/LineItem/Price/AllowanceCharge/Amount", "OrderLine/LineItem/Price/AllowanceCharge/BaseAmount",
     "OrderLine/LineItem/Item/Name",
+    "BuyerCustomerParty/Party/PartyLegalEntity/RegistrationAddress/CityName",
+    "BuyerCustomerParty/Party/PartyLegalEntity/RegistrationAddress/Country/IdentificationCode",
+    "AccountingCustomerParty/Party/PartyLegalEntity/RegistrationAddress/CityName",
 ]
 
 
