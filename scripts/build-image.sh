@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every build step of the production image, in one script: the Dockerfile runs it, and CI runs it
 # on the host in a fresh venv (tests/integration/test_build_image.py), because no container engine
-# here can pull a base image. Any failed step fails the build: no `|| true` anywhere.
+# here can pull a base image. Any failed step fails the build (errexit; no failure is swallowed).
 #
 #   scripts/build-image.sh [SOURCE_DIR]      (default: this checkout)
 #   VENV=/opt/venv                           where the virtual environment goes (default SOURCE_DIR/.venv-image)

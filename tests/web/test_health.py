@@ -1,6 +1,7 @@
 """/healthz and /readyz: public JSON, 200 when ready, 503 naming each failing check (issue 14)."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -131,3 +132,14 @@ def test_health_answers_plain_http_when_https_is_forced(make_app):
     assert forced.get("/healthz").status_code == 200
     assert forced.get("/readyz").status_code == 503  # answered (no worker here), not redirected
     assert forced.get("/logg-inn").status_code == 302  # everything else still goes to https
+
+
+def test_health_check_command_for_containers_without_http(app, world, beat):
+    runner = app.test_cli_runner()
+    stale = runner.invoke(args=["health", "check", "--only", "worker"])
+    assert stale.exit_code == 1 and "not ready: worker" in stale.output
+    assert '"search_index"' not in stale.output  # only the checks asked for
+    beat()
+    fresh = runner.invoke(args=["health", "check"])
+    assert fresh.exit_code == 0, fresh.output
+    assert re.search(r'"worker": \{"detail": "last heartbeat \d s ago", "ok": true\}', fresh.output), fresh.output
