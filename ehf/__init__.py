@@ -26,6 +26,7 @@ from ehf.model import (
     Classification,
     Contact,
     Delivery,
+    DocumentReference,
     MonetaryTotal,
     Order,
     OrderLine,
@@ -54,7 +55,8 @@ __all__ = [
     # validation
     "register", "validate", "validate_xsd",
     # Order (T01)
-    "Address", "AllowanceCharge", "Classification", "Contact", "Delivery", "MonetaryTotal", "Order",
+    "Address", "AllowanceCharge", "Classification", "Contact", "Delivery", "DocumentReference", "MonetaryTotal",
+    "Order",
     "OrderLine", "Party", "Profile", "TaxCategory", "build_order", "parse_order",
     # identifiers
     "is_valid_gln", "is_valid_gtin", "is_valid_orgnr",

@@ -157,6 +157,18 @@ class MonetaryTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentReference:
+    """An AdditionalDocumentReference: a document the order refers to or carries."""
+
+    id: str
+    document_type: str | None = None
+    uri: str | None = None  # Attachment/ExternalReference/URI
+    embedded: str | None = None  # Attachment/EmbeddedDocumentBinaryObject (base64 text, kept as is)
+    mime_code: str | None = None  # of the embedded document
+    filename: str | None = None  # of the embedded document
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     id: str
     issue_date: dt.date
@@ -188,6 +200,7 @@ class Order:
     delivery_terms_id: str | None = None  # DeliveryTerms/ID (Incoterms)
     delivery_terms_text: str | None = None  # DeliveryTerms/SpecialTerms
     delivery_terms_location: str | None = None  # DeliveryTerms/DeliveryLocation/ID
+    additional_documents: tuple[DocumentReference, ...] = ()
 
     # --- computed amounts ---------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from ehf.model import (
     Classification,
     Contact,
     Delivery,
+    DocumentReference,
     MonetaryTotal,
     Order,
     OrderLine,
@@ -79,6 +80,17 @@ class _Writer:
         if a.address_line:
             self.text(self.agg(el, "AddressLine"), "Line", a.address_line)
         self.text(self.agg(el, "Country"), "IdentificationCode", a.country)
+
+    def document_reference(self, parent: etree._Element, d: DocumentReference) -> None:
+        el = self.agg(parent, "AdditionalDocumentReference")
+        self.text(el, "ID", d.id)
+        self.text(el, "DocumentType", d.document_type)
+        if d.embedded or d.uri:
+            attachment = self.agg(el, "Attachment")
+            self.text(attachment, "EmbeddedDocumentBinaryObject", d.embedded, mimeCode=d.mime_code,
+                      filename=d.filename)
+            if d.uri:
+                self.text(self.agg(attachment, "ExternalReference"), "URI", d.uri)
 
     def contact(self, parent: etree._Element, c: Contact | None) -> None:
         if c is None or not (c.name or c.telephone or c.email):
@@ -238,6 +250,8 @@ def order_element(order: Order) -> etree._Element:
     _reference(w, root, "OrderDocumentReference", order.order_document_ref)
     _reference(w, root, "OriginatorDocumentReference", order.originator_document_ref)
     _reference(w, root, "CatalogueReference", order.catalogue_ref)
+    for doc in order.additional_documents:
+        w.document_reference(root, doc)
     _reference(w, root, "Contract", order.contract_id)
     _reference(w, root, "ProjectReference", order.project_ref)
     w.party(root, "BuyerCustomerParty", order.buyer)
@@ -376,6 +390,16 @@ class _Reader:
             postal_zone=self.text(el, "cbc:PostalZone"),
             country_subentity=self.text(el, "cbc:CountrySubentity"),
             address_line=self.text(el, "cac:AddressLine/cbc:Line"),
+        )
+
+    def document_reference(self, el: etree._Element) -> DocumentReference:
+        return DocumentReference(
+            id=self.text(el, "cbc:ID") or "",
+            document_type=self.text(el, "cbc:DocumentType"),
+            uri=self.text(el, "cac:Attachment/cac:ExternalReference/cbc:URI"),
+            embedded=self.text(el, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject"),
+            mime_code=self.attr(el, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "mimeCode"),
+            filename=self.attr(el, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "filename"),
         )
 
     def contact(self, el: etree._Element | None) -> Contact | None:
@@ -565,6 +589,7 @@ def order_from_element(root: etree._Element) -> Order:
         delivery_terms_id=r.text(root, "cac:DeliveryTerms/cbc:ID"),
         delivery_terms_text=r.text(root, "cac:DeliveryTerms/cbc:SpecialTerms"),
         delivery_terms_location=r.text(root, "cac:DeliveryTerms/cac:DeliveryLocation/cbc:ID"),
+        additional_documents=tuple(r.document_reference(d) for d in r.all(root, "cac:AdditionalDocumentReference")),
     )
     if order.tax_amount is not None and order.tax_amount == order.computed_tax():
         order = _replace(order, tax_amount=None)

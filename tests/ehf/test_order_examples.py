@@ -96,6 +96,9 @@ KEPT = [
     "BuyerCustomerParty/Party/PartyLegalEntity/RegistrationAddress/CityName",
     "BuyerCustomerParty/Party/PartyLegalEntity/RegistrationAddress/Country/IdentificationCode",
     "AccountingCustomerParty/Party/PartyLegalEntity/RegistrationAddress/CityName",
+    "AdditionalDocumentReference/ID", "AdditionalDocumentReference/DocumentType",
+    "AdditionalDocumentReference/Attachment/ExternalReference/URI",
+    "AdditionalDocumentReference/Attachment/EmbeddedDocumentBinaryObject",
 ]
 
 

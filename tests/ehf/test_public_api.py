@@ -17,7 +17,8 @@ README = Path(ehf.__file__).resolve().parent / "README.md"
 PUBLIC = {
     "EhfError", "Finding", "Flag", "has_fatal",
     "register", "validate", "validate_xsd",
-    "Address", "AllowanceCharge", "Classification", "Contact", "Delivery", "MonetaryTotal", "Order",
+    "Address", "AllowanceCharge", "Classification", "Contact", "Delivery", "DocumentReference", "MonetaryTotal",
+    "Order",
     "OrderLine", "Party", "Profile", "TaxCategory", "build_order", "parse_order",
     "is_valid_gln", "is_valid_gtin", "is_valid_orgnr",
     "PartyRef", "Period",
