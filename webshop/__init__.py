@@ -16,6 +16,7 @@ from webshop.admin.views import bp as admin_bp
 from webshop.api.views import bp as api_bp
 from webshop.approvals.views import bp as approvals_bp
 from webshop.auth.views import bp as auth_bp
+from webshop.backup.views import bp as backup_bp
 from webshop.cart.views import bp as cart_bp
 from webshop.catalogue.curation_views import bp as curation_bp
 from webshop.catalogue.views import bp as catalogue_bp
@@ -56,7 +57,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     login_manager.login_message = None
 
     for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp, api_bp, curation_bp,
-               supplier_bp, supplier_api_bp, health_bp):
+               supplier_bp, supplier_api_bp, health_bp, backup_bp):
         app.register_blueprint(bp)
     connect_all()  # every receiver of the order signals: webshop/subscriptions.py
     register_templating(app)

@@ -135,6 +135,7 @@ RULES: dict[str, Rule] = {
     "admin.save_policy": R(COORDINATOR),
     "admin.add_tier": R(COORDINATOR),
     "admin.remove_tier": R(COORDINATOR, objects=ORG, stage=1),
+    "backup.export_municipality": R(COORDINATOR),  # the own municipality's data as a zip
     # failed deliveries of the municipality's orders: the coordinator
     "supplier.failed": R(COORDINATOR),
     "supplier.retry": R(COORDINATOR, objects=ORG),

@@ -1,13 +1,4 @@
-"""Backups and a municipality's own copy of its data (issue 14).
-
-``flask --app webshop db-backup FILE`` copies the database while the app keeps running:
-SQLite through its online backup API (a consistent snapshot, even in WAL mode with writers
-busy), PostgreSQL through ``pg_dump -Fc``. ``db-restore FILE --yes`` puts such a copy back
-(SQLite: the backup API again; PostgreSQL: ``pg_restore --clean``); stop the app and the
-worker first. ``export municipality ORG_ID FILE.zip`` writes one municipality's orders (with
-their lines), the EHF files sent and received for them and their audit log, and nothing of
-any other municipality. See docs/deploy.md.
-"""
+"""Backups and a municipality's own copy of its data: the work behind the commands and the download."""
 from __future__ import annotations
 
 import json
@@ -21,11 +12,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-import click
 from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.engine import URL, make_url
 
@@ -146,6 +135,19 @@ def export_municipality(organisation_id: int, target: Path) -> dict[str, int]:
     org = db.session.get(Organisation, organisation_id)
     if org is None:
         raise BackupError(f"No municipality with id {organisation_id}.")
+    tmp = target.with_name(f".{target.name}.partial")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(tmp, "wb") as fh:
+            counts = write_export(org, fh)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return counts
+
+
+def write_export(org: Organisation, fh: IO[bytes]) -> dict[str, int]:
+    """Write ``org``'s export zip to the binary file ``fh``; return what it holds, counted."""
     orders = list(db.session.scalars(select(Order).where(Order.organisation_id == org.id).order_by(Order.id)))
     order_ids = [o.id for o in orders]
     lines = list(db.session.scalars(select(OrderLine).where(OrderLine.order_id.in_(order_ids))
@@ -168,9 +170,7 @@ def export_municipality(organisation_id: int, target: Path) -> dict[str, int]:
               "ehf_in": sum(1 for d in inbound if d.xml), "audit_events": len(events)}
     manifest = {"municipality": {"id": org.id, "name": org.name, "orgnr": org.orgnr},
                 "exported_at": datetime.now(UTC).isoformat(), "counts": counts}
-    tmp = target.with_name(f".{target.name}.partial")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         z.writestr("orders.json", json.dumps(
             [{**_row(o), "number": numbers[o.id], "lines": lines_of.get(o.id, [])} for o in orders],
@@ -185,54 +185,4 @@ def export_municipality(organisation_id: int, target: Path) -> dict[str, int]:
         for i in inbound:
             if i.xml and i.order_id is not None:  # raw XML purged after INBOUND_RETENTION_DAYS
                 z.writestr(f"ehf/incoming/{numbers[i.order_id]}-{i.id}-{i.kind or 'document'}.xml", i.xml)
-    os.replace(tmp, target)
     return counts
-
-
-# ------------------------------------------------------------------------------ commands
-
-
-@click.command("db-backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@with_appcontext
-def db_backup_command(path: Path) -> None:
-    """Copy the database to PATH while the app runs (SQLite backup API, or pg_dump -Fc)."""
-    try:
-        method = backup_database(path)
-    except (BackupError, sqlite3.Error) as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Sikkerhetskopi skrevet til {path} ({method}, {path.stat().st_size} byte).")
-
-
-@click.command("db-restore")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Really replace the current database (stop the app and worker first).")
-@with_appcontext
-def db_restore_command(path: Path, yes: bool) -> None:
-    """Replace the database with the backup in PATH (made by db-backup)."""
-    if not yes:
-        raise click.ClickException("Dette erstatter hele databasen. Stopp app og arbeider, og kjør med --yes.")
-    try:
-        method = restore_database(path)
-    except (BackupError, sqlite3.Error) as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Databasen er gjenopprettet fra {path} ({method}).")
-
-
-export_cli = click.Group("export", help="A copy of one organisation's data.")
-
-
-@export_cli.command("municipality")
-@click.argument("organisation_id", type=int)
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@with_appcontext
-def export_municipality_command(organisation_id: int, path: Path) -> None:
-    """Write ORGANISATION_ID's orders, EHF files and audit log to the zip PATH."""
-    try:
-        counts = export_municipality(organisation_id, path)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Eksport skrevet til {path}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-
-
-COMMANDS = (db_backup_command, db_restore_command, export_cli)
