@@ -69,6 +69,7 @@ class TaxCategory:
     code: str  # UNCL5305: S, Z, E, AE, K, G, O, ...
     percent: Decimal | None = None
     scheme: str = VAT
+    code_list: str | None = None  # schemeID of the category code, e.g. "UNCL5305"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,9 @@ class OrderLine:
     partial_delivery: bool | None = None  # PartialDeliveryIndicator
     delivery_start: dt.date | None = None  # Delivery/RequestedDeliveryPeriod/StartDate
     delivery_end: dt.date | None = None  # Delivery/RequestedDeliveryPeriod/EndDate
+    originator_id: str | None = None  # OriginatorParty/PartyIdentification/ID (who asked for the line)
+    originator_id_scheme: str | None = None
+    originator_name: str | None = None  # OriginatorParty/PartyName/Name
 
     @property
     def is_free_text(self) -> bool:
@@ -142,6 +146,8 @@ class Delivery:
     period_end: dt.date | None = None
     party_name: str | None = None  # DeliveryParty/PartyName (recipient)
     contact: Contact | None = None  # DeliveryParty/Contact
+    party_id: str | None = None  # DeliveryParty/PartyIdentification/ID
+    party_id_scheme: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

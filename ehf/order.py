@@ -123,7 +123,7 @@ class _Writer:
 
     def tax_category(self, parent: etree._Element, name: str, t: TaxCategory) -> None:
         el = self.agg(parent, name)
-        self.text(el, "ID", t.code)
+        self.text(el, "ID", t.code, schemeID=t.code_list)
         if t.percent is not None:
             self.text(el, "Percent", _fmt(t.percent))
         self.text(self.agg(el, "TaxScheme"), "ID", t.scheme)
@@ -154,6 +154,13 @@ class _Writer:
             period = self.agg(self.agg(li, "Delivery"), "RequestedDeliveryPeriod")
             self.text(period, "StartDate", line.delivery_start.isoformat() if line.delivery_start else None)
             self.text(period, "EndDate", line.delivery_end.isoformat() if line.delivery_end else None)
+        if line.originator_id or line.originator_name:
+            originator = self.agg(li, "OriginatorParty")
+            if line.originator_id:
+                self.text(self.agg(originator, "PartyIdentification"), "ID", line.originator_id,
+                          schemeID=line.originator_id_scheme)
+            if line.originator_name:
+                self.text(self.agg(originator, "PartyName"), "Name", line.originator_name)
         for ac in line.allowances_charges:
             self.allowance_charge(li, ac)
         if line.price is not None:
@@ -202,9 +209,12 @@ class _Writer:
             period = self.agg(el, "RequestedDeliveryPeriod")
             self.text(period, "StartDate", d.period_start.isoformat() if d.period_start else None)
             self.text(period, "EndDate", d.period_end.isoformat() if d.period_end else None)
-        if d.party_name:
+        if d.party_name or d.party_id:
             party = self.agg(el, "DeliveryParty")
-            self.text(self.agg(party, "PartyName"), "Name", d.party_name)
+            if d.party_id:
+                self.text(self.agg(party, "PartyIdentification"), "ID", d.party_id, schemeID=d.party_id_scheme)
+            if d.party_name:
+                self.text(self.agg(party, "PartyName"), "Name", d.party_name)
             self.contact(party, d.contact)
 
     def totals(self, parent: etree._Element, t: MonetaryTotal) -> None:
@@ -433,7 +443,7 @@ class _Reader:
         if el is None:
             return None
         return TaxCategory(self.text(el, "cbc:ID") or "", self.dec(el, "cbc:Percent"),
-                           self.text(el, "cac:TaxScheme/cbc:ID") or "VAT")
+                           self.text(el, "cac:TaxScheme/cbc:ID") or "VAT", self.attr(el, "cbc:ID", "schemeID"))
 
     def allowance_charge(self, el: etree._Element) -> AllowanceCharge:
         indicator = self.text(el, "cbc:ChargeIndicator")
@@ -495,6 +505,9 @@ class _Reader:
             partial_delivery=_indicator(self.text(li, "cbc:PartialDeliveryIndicator")),
             delivery_start=self.date(li, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate"),
             delivery_end=self.date(li, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:EndDate"),
+            originator_id=self.text(li, "cac:OriginatorParty/cac:PartyIdentification/cbc:ID"),
+            originator_id_scheme=self.attr(li, "cac:OriginatorParty/cac:PartyIdentification/cbc:ID", "schemeID"),
+            originator_name=self.text(li, "cac:OriginatorParty/cac:PartyName/cbc:Name"),
         )
         if line.line_amount is not None and line.line_amount == line.computed_amount():
             line = _replace(line, line_amount=None)
@@ -512,6 +525,8 @@ class _Reader:
             period_start=self.date(el, "cac:RequestedDeliveryPeriod/cbc:StartDate"),
             period_end=self.date(el, "cac:RequestedDeliveryPeriod/cbc:EndDate"),
             party_name=self.text(party, "cac:PartyName/cbc:Name"),
+            party_id=self.text(party, "cac:PartyIdentification/cbc:ID"),
+            party_id_scheme=self.attr(party, "cac:PartyIdentification/cbc:ID", "schemeID"),
             contact=self.contact(self.el(party, "cac:Contact")) if party is not None else None,
         )
         return d if d != Delivery() else None

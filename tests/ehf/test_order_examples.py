@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 
 from ehf import Flag, build_order, parse_order, validate
+from ehf.namespaces import CAC, CBC
 from ehf.rules.t01 import RULES
 from ehf.sbdh import unwrap
 from ehf.xmlsafe import parse_bytes
@@ -99,7 +100,22 @@ KEPT = [
     "AdditionalDocumentReference/ID", "AdditionalDocumentReference/DocumentType",
     "AdditionalDocumentReference/Attachment/ExternalReference/URI",
     "AdditionalDocumentReference/Attachment/EmbeddedDocumentBinaryObject",
+    "Delivery/DeliveryParty/PartyIdentification/ID", "OrderLine/LineItem/OriginatorParty/PartyIdentification/ID",
+    "OrderLine/LineItem/OriginatorParty/PartyName/Name",
 ]
+
+
+def _attributes(root: etree._Element, path: str, name: str) -> list[str]:
+    return sorted(str(el.get(name)) for el in root.iterfind(path, {"cac": CAC, "cbc": CBC}) if el.get(name))
+
+
+@pytest.mark.parametrize("path", ORDER_EXAMPLES, ids=_name)
+def test_round_trip_keeps_scheme_attributes(path: Path) -> None:
+    original = unwrap(parse_bytes(path.read_bytes()))
+    rebuilt = parse_bytes(build_order(parse_order(path.read_bytes())))
+    for where in (".//cac:ClassifiedTaxCategory/cbc:ID", ".//cac:DeliveryParty/cac:PartyIdentification/cbc:ID",
+                  ".//cac:OriginatorParty/cac:PartyIdentification/cbc:ID"):
+        assert _attributes(original, where, "schemeID") == _attributes(rebuilt, where, "schemeID")
 
 
 @pytest.mark.parametrize("path", ORDER_EXAMPLES, ids=_name)
