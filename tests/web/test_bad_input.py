@@ -110,29 +110,23 @@ def test_forms_need_a_csrf_token(world, tmp_path, store):
 
 
 def test_same_cart_submitted_twice_at_once_makes_one_order_concurrent(world, app, store):
-    """Two tabs pressing «Send» together: one order, and a clear message in the other tab."""
-    import threading
-
+    """Two tabs pressing «Send» together: one order, and a clear message in the other tab. The two
+    requests are made to overlap (tests/overlap.py): both read the full cart before either commits."""
     from helpers import PASSWORD
+    from overlap import Overlap
+
+    from webshop.extensions import db
 
     tabs = [app.test_client(), app.test_client()]
     for tab in tabs:
         tab.post("/logg-inn", data={"email": world.orderer.email, "password": PASSWORD})
     tabs[0].post("/handlekurv/legg-til", data={"item_id": world.items["PEN-1"].id, "quantity": "3"})
-    barrier = threading.Barrier(2)
-    responses = [None, None]
-
-    def press(i: int) -> None:
-        barrier.wait()
-        responses[i] = tabs[i].post("/handlekurv/send", data={"unit_id": world.school.id})
-
-    threads = [threading.Thread(target=press, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    codes = sorted(r.status_code for r in responses)
-    assert codes == [302, 400], codes
-    refused = next(r for r in responses if r.status_code == 400)
-    assert "allerede sendt" in page_text(refused) or "Handlekurven er tom" in page_text(refused)
+    with app.app_context():
+        engine = db.engine
+    with Overlap(engine, arm=lambda sql: sql.startswith("DELETE FROM cart_lines"), expect_wait=True) as forced:
+        outcome = forced.run(*(lambda tab=tab: tab.post("/handlekurv/send", data={"unit_id": world.school.id})
+                               for tab in tabs))
+    assert outcome["winner"].status_code == 302 and outcome["loser"].status_code == 400
+    assert "Handlekurven er allerede sendt" in page_text(outcome["loser"])  # not "empty": it read the full cart
+    assert forced.rowcounts("loser", "DELETE FROM cart_lines") == [0]
     assert count(store, Order) == 1
