@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import signal
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -118,7 +119,11 @@ def test_unreachable_database(make_app, tmp_path):
 
 def test_the_worker_records_a_heartbeat_each_round(app, client, world):
     assert client.get("/readyz").get_json()["failing"] == ["worker"]
-    result = app.test_cli_runner().invoke(args=["worker", "--once", "--name", "test-worker:1"])
+    previous = signal.getsignal(signal.SIGTERM)  # the worker command installs its own SIGTERM handler
+    try:
+        result = app.test_cli_runner().invoke(args=["worker", "--once", "--name", "test-worker:1"])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     assert result.exit_code == 0, result.output
     body = client.get("/readyz").get_json()
     assert body["failing"] == [], body
