@@ -119,6 +119,9 @@ class OrderLine:
     originator_id: str | None = None  # OriginatorParty/PartyIdentification/ID (who asked for the line)
     originator_id_scheme: str | None = None
     originator_name: str | None = None  # OriginatorParty/PartyName/Name
+    specification_refs: tuple[str, ...] = ()  # Item/ItemSpecificationDocumentReference/ID
+    serial_id: str | None = None  # Item/ItemInstance/SerialID
+    lot_number: str | None = None  # Item/ItemInstance/LotIdentification/LotNumberID
 
     @property
     def is_free_text(self) -> bool:
@@ -148,6 +151,8 @@ class Delivery:
     contact: Contact | None = None  # DeliveryParty/Contact
     party_id: str | None = None  # DeliveryParty/PartyIdentification/ID
     party_id_scheme: str | None = None
+    location_name: str | None = None  # DeliveryLocation/Name
+    party_address: Address | None = None  # DeliveryParty/PostalAddress
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,6 +188,8 @@ class _Writer:
         if line.standard_item_id:
             self.text(self.agg(item, "StandardItemIdentification"), "ID", line.standard_item_id,
                       schemeID=line.standard_item_scheme)
+        for ref in line.specification_refs:
+            self.text(self.agg(item, "ItemSpecificationDocumentReference"), "ID", ref)
         for c in line.classifications:
             self.text(self.agg(item, "CommodityClassification"), "ItemClassificationCode", c.code,
                       listID=c.list_id, listVersionID=c.list_version)
@@ -197,24 +199,32 @@ class _Writer:
             prop = self.agg(item, "AdditionalItemProperty")
             self.text(prop, "Name", name)
             self.text(prop, "Value", value)
+        if line.serial_id or line.lot_number:
+            instance = self.agg(item, "ItemInstance")
+            self.text(instance, "SerialID", line.serial_id)
+            if line.lot_number:
+                self.text(self.agg(instance, "LotIdentification"), "LotNumberID", line.lot_number)
 
     def delivery(self, parent: etree._Element, d: Delivery) -> None:
         el = self.agg(parent, "Delivery")
-        if d.address is not None or d.location_id:
+        if d.address is not None or d.location_id or d.location_name:
             loc = self.agg(el, "DeliveryLocation")
             self.text(loc, "ID", d.location_id, schemeID=d.location_scheme)
+            self.text(loc, "Name", d.location_name)
             if d.address is not None:
                 self.address(loc, "Address", d.address)
         if d.period_start or d.period_end:
             period = self.agg(el, "RequestedDeliveryPeriod")
             self.text(period, "StartDate", d.period_start.isoformat() if d.period_start else None)
             self.text(period, "EndDate", d.period_end.isoformat() if d.period_end else None)
-        if d.party_name or d.party_id:
+        if d.party_name or d.party_id or d.party_address is not None:
             party = self.agg(el, "DeliveryParty")
             if d.party_id:
                 self.text(self.agg(party, "PartyIdentification"), "ID", d.party_id, schemeID=d.party_id_scheme)
             if d.party_name:
                 self.text(self.agg(party, "PartyName"), "Name", d.party_name)
+            if d.party_address is not None:
+                self.address(party, "PostalAddress", d.party_address)
             self.contact(party, d.contact)
 
     def totals(self, parent: etree._Element, t: MonetaryTotal) -> None:
@@ -508,6 +518,11 @@ class _Reader:
             originator_id=self.text(li, "cac:OriginatorParty/cac:PartyIdentification/cbc:ID"),
             originator_id_scheme=self.attr(li, "cac:OriginatorParty/cac:PartyIdentification/cbc:ID", "schemeID"),
             originator_name=self.text(li, "cac:OriginatorParty/cac:PartyName/cbc:Name"),
+            specification_refs=tuple(
+                (r.text or "").strip() for r in self.all(li, "cac:Item/cac:ItemSpecificationDocumentReference/cbc:ID")
+                if (r.text or "").strip()),
+            serial_id=self.text(li, "cac:Item/cac:ItemInstance/cbc:SerialID"),
+            lot_number=self.text(li, "cac:Item/cac:ItemInstance/cac:LotIdentification/cbc:LotNumberID"),
         )
         if line.line_amount is not None and line.line_amount == line.computed_amount():
             line = _replace(line, line_amount=None)
@@ -527,6 +542,8 @@ class _Reader:
             party_name=self.text(party, "cac:PartyName/cbc:Name"),
             party_id=self.text(party, "cac:PartyIdentification/cbc:ID"),
             party_id_scheme=self.attr(party, "cac:PartyIdentification/cbc:ID", "schemeID"),
+            location_name=self.text(loc, "cbc:Name"),
+            party_address=self.address(self.el(party, "cac:PostalAddress")),
             contact=self.contact(self.el(party, "cac:Contact")) if party is not None else None,
         )
         return d if d != Delivery() else None

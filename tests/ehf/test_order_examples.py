@@ -102,6 +102,9 @@ KEPT = [
     "AdditionalDocumentReference/Attachment/EmbeddedDocumentBinaryObject",
     "Delivery/DeliveryParty/PartyIdentification/ID", "OrderLine/LineItem/OriginatorParty/PartyIdentification/ID",
     "OrderLine/LineItem/OriginatorParty/PartyName/Name",
+    "OrderLine/LineItem/Item/ItemSpecificationDocumentReference/ID", "OrderLine/LineItem/Item/ItemInstance/SerialID",
+    "OrderLine/LineItem/Item/ItemInstance/LotIdentification/LotNumberID", "Delivery/DeliveryLocation/Name",
+    "Delivery/DeliveryParty/PostalAddress/CityName", "Delivery/DeliveryParty/PostalAddress/StreetName",
 ]
 
 
