@@ -93,6 +93,10 @@ def test_missing_search_index(make_app, world, beat, tmp_path):
     assert body["failing"] == ["search_index"]
     detail = body["checks"]["search_index"]["detail"]
     assert detail.startswith("no search index for catalogue ") and detail.endswith(" on this machine")
+    warmed = other_machine.test_cli_runner().invoke(args=["health", "warm"])
+    assert warmed.exit_code == 0 and "1 søkeindeks(er) bygget." in warmed.output, warmed.output
+    assert other_machine.test_client().get("/readyz").status_code == 200
+    assert (tmp_path / "empty-index").is_dir()
 
 
 def test_unwritable_outbox(app, make_app, world, beat, tmp_path):

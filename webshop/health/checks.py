@@ -24,7 +24,7 @@ from webshop.catalogue.models import Agreement, Catalogue, CatalogueStatus
 from webshop.catalogue.services import today_in_norway
 from webshop.extensions import db
 from webshop.health.heartbeat import latest_heartbeat
-from webshop.search.services import indexes
+from webshop.search.services import ensure_index, indexes
 
 HEARTBEAT_MAX_AGE = timedelta(seconds=60)
 
@@ -73,14 +73,19 @@ def check_migrations() -> Check:
     return Check(True, ",".join(sorted(current)))
 
 
+def _live_catalogues() -> list[tuple[int, str | None]]:
+    """(id, search key) of every published catalogue of an agreement running today."""
+    day = today_in_norway()
+    return [(r[0], r[1]) for r in db.session.execute(
+        select(Catalogue.id, Catalogue.search_key).join(Agreement, Agreement.id == Catalogue.agreement_id)
+        .where(Catalogue.status == CatalogueStatus.PUBLISHED, Agreement.valid_from <= day,
+               Agreement.valid_to >= day).order_by(Catalogue.id))]
+
+
 def check_search_index() -> Check:
     """Every published catalogue of a running agreement has its index folder on this machine."""
-    day = today_in_norway()
     try:
-        rows = db.session.execute(
-            select(Catalogue.id, Catalogue.search_key).join(Agreement, Agreement.id == Catalogue.agreement_id)
-            .where(Catalogue.status == CatalogueStatus.PUBLISHED, Agreement.valid_from <= day,
-                   Agreement.valid_to >= day).order_by(Catalogue.id)).all()
+        rows = _live_catalogues()
     except Exception as exc:
         db.session.rollback()
         return Check(False, f"cannot list the live catalogues: {type(exc).__name__}")
@@ -89,6 +94,20 @@ def check_search_index() -> Check:
     if missing:
         return Check(False, f"no search index for catalogue {', '.join(map(str, missing))} on this machine")
     return Check(True, f"{len(rows)} live catalogue(s)")
+
+
+def build_missing_indexes() -> int:
+    """Build, from the database, the index of every live catalogue this machine lacks; return how many.
+
+    For a machine joining the load balancer: without it, the first search would build them
+    (and ``/readyz`` keeps the machine out of rotation until then).
+    """
+    built = 0
+    for _catalogue_id, key in _live_catalogues():
+        if key and not indexes().exists(key):
+            ensure_index(key)
+            built += 1
+    return built
 
 
 def check_outbox() -> Check:

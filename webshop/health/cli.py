@@ -9,7 +9,7 @@ import json
 import click
 from flask.cli import AppGroup
 
-from webshop.health.checks import READINESS
+from webshop.health.checks import READINESS, build_missing_indexes
 
 health_cli = AppGroup("health", help="Readiness checks (the same as GET /readyz).")
 
@@ -24,3 +24,9 @@ def health_check(only: tuple[str, ...]) -> None:
     failing = [name for name, r in results.items() if not r.ok]
     if failing:
         raise click.ClickException(f"not ready: {', '.join(failing)}")
+
+
+@health_cli.command("warm")
+def health_warm() -> None:
+    """Build this machine's missing search indexes from the database (before it joins the load balancer)."""
+    click.echo(f"{build_missing_indexes()} søkeindeks(er) bygget.")
