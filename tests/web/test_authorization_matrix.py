@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from helpers import PASSWORD
@@ -65,6 +65,7 @@ def R(*allow: str, **kw) -> Rule:
 
 
 ORG = "municipality"
+COLLAB = "collaboration"  # the object belongs to one purchasing collaboration (supplier, catalogue, synonyms …)
 ORDER_READERS = (ORDERER, APPROVER, UNIT_MANAGER, COORDINATOR)
 
 SENT = {"order_id": "sent_order"}  # goods receipt and line actions need an order that went to the supplier
@@ -141,26 +142,26 @@ RULES: dict[str, Rule] = {
     "supplier.retry": R(COORDINATOR, objects=ORG),
     # suppliers belong to the collaboration: the central buyer manages them, coordinators follow them
     "supplier.settings_list": R(COORDINATOR, CENTRAL_BUYER, TRAINER),
-    "supplier.edit_settings": R(COORDINATOR, CENTRAL_BUYER, TRAINER),
-    "supplier.new_inbound_token": R(CENTRAL_BUYER),
+    "supplier.edit_settings": R(COORDINATOR, CENTRAL_BUYER, TRAINER, objects=COLLAB),
+    "supplier.new_inbound_token": R(CENTRAL_BUYER, objects=COLLAB),
     "supplier.statistics": R(COORDINATOR, CENTRAL_BUYER),
     "supplier.out_of_stock": R(COORDINATOR, CENTRAL_BUYER),
     "supplier.quarantine": R(COORDINATOR, CENTRAL_BUYER),
     # the collaboration's catalogues: the central buyer
     "curation.overview": R(CENTRAL_BUYER),
     "curation.search": R(CENTRAL_BUYER),
-    "curation.item": R(CENTRAL_BUYER),
-    "curation.members": R(CENTRAL_BUYER),
-    "curation.quality": R(CENTRAL_BUYER),
-    "curation.request_from_search": R(CENTRAL_BUYER),
+    "curation.item": R(CENTRAL_BUYER, objects=COLLAB),
+    "curation.members": R(CENTRAL_BUYER, objects=COLLAB),
+    "curation.quality": R(CENTRAL_BUYER, objects=COLLAB),
+    "curation.request_from_search": R(CENTRAL_BUYER, objects=COLLAB),
     "curation.requests": R(CENTRAL_BUYER),
-    "curation.request_sent": R(CENTRAL_BUYER),
+    "curation.request_sent": R(CENTRAL_BUYER, objects=COLLAB),
     "curation.synonyms": R(CENTRAL_BUYER),
-    "curation.delete_synonyms": R(CENTRAL_BUYER, stage=1),
+    "curation.delete_synonyms": R(CENTRAL_BUYER, objects=COLLAB, stage=1),
 }
 # Where the rule differs by method (a page anyone of the group may read, a change only some may make).
 METHOD_RULES: dict[tuple[str, str], Rule] = {
-    ("supplier.edit_settings", "POST"): R(CENTRAL_BUYER, TRAINER),
+    ("supplier.edit_settings", "POST"): R(CENTRAL_BUYER, TRAINER, objects=COLLAB),
 }
 
 
@@ -171,8 +172,9 @@ METHOD_RULES: dict[tuple[str, str], Rule] = {
 class Person:
     key: str
     role: str | None
-    municipality: str | None  # "lia" or "bo"; None for anonymous
+    municipality: str | None  # "lia" or "bo" (one collaboration), "fjord" (another); None for anonymous
     email: str | None
+    collaboration: str = "first"
 
 
 def _build(world, store, login_as, app):
@@ -219,6 +221,7 @@ def _build(world, store, login_as, app):
         Person("bø unit manager", UNIT_MANAGER, "bo", bo_manager.email),
         Person("bø coordinator", COORDINATOR, "bo", bo_coordinator.email),
     ]
+    people += _second_collaboration(app)
 
     item = world.items["PEN-1"]
     objects: dict[str, dict[str, int]] = {"lia": {}, "bo": {}}
@@ -274,7 +277,57 @@ def _build(world, store, login_as, app):
               "catalogue": catalogue, "synonyms": synonyms.id}
     for side in objects.values():
         side.update(shared)
+    objects["fjord"] = SECOND
     return people, objects
+
+
+SECOND: dict[str, int] = {}  # the second collaboration's objects, filled by _second_collaboration
+SIDE_COLLABORATION = {"lia": "first", "bo": "first", "fjord": "second"}
+
+
+def _second_collaboration(app) -> list[Person]:
+    """Another purchasing collaboration (Fjord kommune) with its own supplier, agreement, catalogue,
+    synonyms and item request, and its own central buyer and coordinator."""
+    from ehf.profiles import Profile
+    from webshop.catalogue.csv_import import ItemRow
+    from webshop.catalogue.models import Agreement, CatalogueItem, ItemRequest, Supplier, SynonymGroup
+    from webshop.catalogue.publish import import_catalogue
+    from webshop.extensions import db
+    from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, User
+
+    with app.app_context():
+        collaboration = Collaboration(name="Fjordsamarbeidet")
+        db.session.add(collaboration)
+        db.session.flush()
+        fjord = Organisation(collaboration_id=collaboration.id, key="fjord", name="Fjord kommune", orgnr="964965226")
+        supplier = Supplier(key="fjordkontor", name="Fjordkontor AS", orgnr="987654325", endpoint_id="987654325",
+                            profile=Profile.EHF_ORDERING, street="Kaia 1", postcode="6900", city="Florø")
+        db.session.add_all([fjord, supplier])
+        db.session.flush()
+        agreement = Agreement(collaboration_id=collaboration.id, reference="FJ-2025-1", title="Fjordkontor",
+                              supplier_id=supplier.id, valid_from=date(2024, 1, 1), valid_to=date(2099, 12, 31),
+                              members=[fjord])
+        db.session.add(agreement)
+        db.session.flush()
+        catalogue = import_catalogue(agreement, [ItemRow(1, "FJ-1", "Blyant HB", "", "44121706", "EA",
+                                                         Decimal("3.00"))])
+        emails = {CENTRAL_BUYER: "innkjop@fjord.no", COORDINATOR: "koord@fjord.no"}
+        for role, email in emails.items():
+            user = User(email=email, name=f"Fjord {role}", organisation_id=fjord.id)
+            user.set_password(PASSWORD)
+            user.roles = [RoleAssignment(role=Role(role), unit_id=None)]
+            db.session.add(user)
+        synonyms = SynonymGroup(collaboration_id=collaboration.id, terms="blyant, stift")
+        request = ItemRequest(organisation_id=fjord.id, agreement_id=agreement.id, query="viskelær",
+                              description="Finner ingen")
+        db.session.add_all([synonyms, request])
+        db.session.commit()
+        item = db.session.scalar(select(CatalogueItem.id).where(CatalogueItem.catalogue_id == catalogue.id))
+        SECOND.clear()
+        SECOND.update({"supplier": supplier.id, "item": item, "agreement": agreement.id, "catalogue": catalogue.id,
+                       "synonyms": synonyms.id, "request": request.id})
+    return [Person("fjord central buyer", CENTRAL_BUYER, "fjord", emails[CENTRAL_BUYER], "second"),
+            Person("fjord coordinator", COORDINATOR, "fjord", emails[COORDINATOR], "second")]
 
 
 # URL parameter → object kind, unless the rule says otherwise.
@@ -311,7 +364,8 @@ def _outcome(response) -> str:
 def _expected(rule: Rule, person: Person, side: str) -> str:
     if person.role is None:
         return rule.anon
-    away = rule.objects == ORG and side != person.municipality
+    away = ((rule.objects == ORG and side != person.municipality)
+            or (rule.objects == COLLAB and SIDE_COLLABORATION[side] != person.collaboration))
     if person.role not in rule.allow:
         if away and rule.deny_roles:
             return rule.away  # the object check answers first: not found
@@ -343,7 +397,7 @@ def test_every_cell_of_the_matrix(app, world, store, login_as):
         rule = RULES.get(route.endpoint) or (R(*ROLES, objects=ORG) if os.environ.get("MATRIX_DUMP") else None)
         if rule is None:
             continue  # reported by test_every_route_has_an_authorization_rule
-        sides = ("lia", "bo") if rule.objects == ORG else ("lia",)
+        sides = {ORG: ("lia", "bo"), COLLAB: ("lia", "fjord")}.get(rule.objects or "", ("lia",))
         for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
             this = METHOD_RULES.get((route.endpoint, method), rule)
             for side in sides:
