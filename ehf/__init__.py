@@ -17,7 +17,13 @@ from ehf.catalogue import (
     iter_catalogue,
     write_catalogue,
 )
-from ehf.despatch_advice import DespatchAdvice, DespatchLine, build_despatch_advice, parse_despatch_advice
+from ehf.despatch_advice import (
+    DespatchAdvice,
+    DespatchLine,
+    ItemInstance,
+    build_despatch_advice,
+    parse_despatch_advice,
+)
 from ehf.errors import EhfError
 from ehf.findings import Finding, Flag, has_fatal
 from ehf.model import (
@@ -66,7 +72,7 @@ __all__ = [
     "LineStatus", "OrderResponse", "OrderResponseLine", "ResponseCode", "SubstituteItem",
     "build_order_response", "parse_order_response",
     # Despatch Advice (T16)
-    "DespatchAdvice", "DespatchLine", "build_despatch_advice", "parse_despatch_advice",
+    "DespatchAdvice", "DespatchLine", "ItemInstance", "build_despatch_advice", "parse_despatch_advice",
     # Catalogue (T19)
     "CatalogueHeader", "CatalogueItem", "CatalogueReader", "build_catalogue", "iter_catalogue",
     "write_catalogue",

@@ -60,6 +60,19 @@ EHF_PROFILE: Final = "urn:fdc:anskaffelser.no:2019:ehf:postaward:g3:05:1.0"
 
 
 @dataclass(frozen=True)
+class ItemInstance:
+    """One traced instance of a delivered item (Item/ItemInstance): serial and lot numbers."""
+
+    serial_id: str | None = None
+    lot_number: str | None = None  # LotIdentification/LotNumberID
+    lot_expiry: date | None = None  # LotIdentification/ExpiryDate
+    trace_id: str | None = None  # ProductTraceID, e.g. a UDI
+    trace_scheme: str | None = None
+    manufacture_date: date | None = None
+    best_before: date | None = None
+
+
+@dataclass(frozen=True)
 class DespatchLine:
     id: str
     order_line_id: str
@@ -74,6 +87,7 @@ class DespatchLine:
     sellers_item_id: str | None = None
     standard_item_id: str | None = None
     standard_item_scheme: str | None = None
+    instances: tuple[ItemInstance, ...] = ()  # serial and lot numbers of what was delivered
 
     @classmethod
     def partial(
@@ -156,6 +170,18 @@ def parse_despatch_advice(data: bytes) -> DespatchAdvice:
     )
 
 
+def _parse_instance(el: etree._Element) -> ItemInstance:
+    return ItemInstance(
+        serial_id=text(el, "cbc:SerialID"),
+        lot_number=text(el, "cac:LotIdentification/cbc:LotNumberID"),
+        lot_expiry=date_value(el, "cac:LotIdentification/cbc:ExpiryDate"),
+        trace_id=text(el, "cbc:ProductTraceID"),
+        trace_scheme=attr(el, "cbc:ProductTraceID", "schemeID"),
+        manufacture_date=date_value(el, "cbc:ManufactureDate"),
+        best_before=date_value(el, "cbc:BestBeforeDate"),
+    )
+
+
 def _parse_line(el: etree._Element) -> DespatchLine:
     item = "cac:Item"
     delivered = required_text(el, "cbc:DeliveredQuantity")
@@ -173,6 +199,7 @@ def _parse_line(el: etree._Element) -> DespatchLine:
         sellers_item_id=text(el, f"{item}/cac:SellersItemIdentification/cbc:ID"),
         standard_item_id=text(el, f"{item}/cac:StandardItemIdentification/cbc:ID"),
         standard_item_scheme=attr(el, f"{item}/cac:StandardItemIdentification/cbc:ID", "schemeID"),
+        instances=tuple(_parse_instance(i) for i in el.findall(f"{item}/cac:ItemInstance", NSMAP)),
     )
 
 
@@ -234,3 +261,12 @@ def _build_line(el: etree._Element, line: DespatchLine) -> None:
     add_id(item, "cac:BuyersItemIdentification", line.buyers_item_id)
     add_id(item, "cac:SellersItemIdentification", line.sellers_item_id)
     add_id(item, "cac:StandardItemIdentification", line.standard_item_id, line.standard_item_scheme)
+    for i in line.instances:
+        instance = add(item, "cac:ItemInstance")
+        add(instance, "cbc:ProductTraceID", i.trace_id, schemeID=i.trace_scheme)
+        add(instance, "cbc:ManufactureDate", i.manufacture_date)
+        add(instance, "cbc:BestBeforeDate", i.best_before)
+        add(instance, "cbc:SerialID", i.serial_id)
+        lot = add(instance, "cac:LotIdentification")
+        add(lot, "cbc:LotNumberID", i.lot_number)
+        add(lot, "cbc:ExpiryDate", i.lot_expiry)

@@ -24,7 +24,7 @@ PUBLIC = {
     "PartyRef", "Period",
     "LineStatus", "OrderResponse", "OrderResponseLine", "ResponseCode", "SubstituteItem",
     "build_order_response", "parse_order_response",
-    "DespatchAdvice", "DespatchLine", "build_despatch_advice", "parse_despatch_advice",
+    "DespatchAdvice", "DespatchLine", "ItemInstance", "build_despatch_advice", "parse_despatch_advice",
     "CatalogueHeader", "CatalogueItem", "CatalogueReader", "build_catalogue", "iter_catalogue",
     "write_catalogue",
 }
