@@ -1,5 +1,6 @@
 """The authorization matrix, generated from the URL map: every route × every role × an object of
-the user's own municipality and of another municipality (issue 10).
+the user's own municipality and of another municipality, and for collaboration-wide objects
+(suppliers, catalogues, synonyms, item requests) of another purchasing collaboration (issue 10).
 
 ``RULES`` says, per endpoint and written by hand, who may use it and what everybody else gets. A
 route without a rule fails ``test_every_route_has_an_authorization_rule``: adding a route means
