@@ -13,8 +13,9 @@ means both read before either committed and the loser writes last, on the state 
 PostgreSQL: the loser's write or lock on a row the winner changed waits for the winner's commit
 (READ COMMITTED), and ``lock_waits`` checks that it really waited.
 
-Predicates see each statement on one line (whitespace collapsed). Every statement the two threads run is recorded with its rowcount, so a test can say which
-guard refused the loser (e.g. the loser's ``UPDATE orders`` changed 0 rows).
+Predicates see each statement on one line (whitespace collapsed). Every statement the two
+threads run is recorded with its rowcount, so a test can say which guard refused the loser
+(e.g. the loser's ``UPDATE orders`` changed 0 rows).
 """
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from webshop.approvals.models import ApprovalDecision, ApprovalStep, UnitBudget
 from webshop.cart.models import CartLine
 from webshop.orders.models import AuditEvent, Order, OrderDocument
 
+
 def race(app, arm: str, winner, loser, **overlap) -> tuple[str, str, Overlap]:
     """Two real requests whose transactions overlap (tests/overlap.py); the two pages, followed to the end."""
     with Overlap(engine_of(app), arm=starts(arm), **overlap) as forced:
