@@ -147,11 +147,12 @@ def add_party(
     trade_name: bool = False,
     address: bool = False,
     endpoint: bool = True,
+    contact: bool = False,
 ) -> None:
     """Append a ``cac:Party`` for ``party`` under ``parent`` (see :func:`fill_party`)."""
     fill_party(
         add(parent, "cac:Party"), party, legal_name=legal_name, trade_name=trade_name, address=address,
-        endpoint=endpoint,
+        endpoint=endpoint, contact=contact,
     )
 
 
@@ -163,19 +164,31 @@ def fill_party(
     trade_name: bool = False,
     address: bool = False,
     endpoint: bool = True,
+    contact: bool = False,
 ) -> None:
     """Write the party content into ``el`` in UBL order: EndpointID, PartyIdentification,
-    then (as asked) PartyName, PostalAddress/Country and PartyLegalEntity. ``el`` is a
+    then (as asked) PartyName, PostalAddress, PartyLegalEntity and Contact. ``el`` is a
     ``cac:Party`` or an element of the Party type such as ``cac:ProviderParty``."""
     if endpoint:
         add(el, "cbc:EndpointID", party.endpoint_id, schemeID=party.endpoint_scheme)
     add_id(el, "cac:PartyIdentification", party.party_id, party.party_id_scheme)
     if trade_name:
         add(add(el, "cac:PartyName"), "cbc:Name", party.trade_name)
-    if address and party.country_code:
-        add(add(add(el, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", party.country_code)
+    if address and (party.country_code or party.street or party.city or party.postal_zone or party.address_line):
+        postal = add(el, "cac:PostalAddress")
+        add(postal, "cbc:StreetName", party.street)
+        add(postal, "cbc:AdditionalStreetName", party.additional_street)
+        add(postal, "cbc:CityName", party.city)
+        add(postal, "cbc:PostalZone", party.postal_zone)
+        add(add(postal, "cac:AddressLine"), "cbc:Line", party.address_line)
+        add(add(postal, "cac:Country"), "cbc:IdentificationCode", party.country_code)
     if legal_name:
         add(add(el, "cac:PartyLegalEntity"), "cbc:RegistrationName", party.name)
+    if contact:
+        person = add(el, "cac:Contact")
+        add(person, "cbc:Name", party.contact_name)
+        add(person, "cbc:Telephone", party.contact_telephone)
+        add(person, "cbc:ElectronicMail", party.contact_email)
 
 
 def add_period(parent: etree._Element, tag: str, period: Period) -> None:
@@ -298,6 +311,14 @@ def party(el: etree._Element | None) -> PartyRef | None:
         name=text(el, "cac:PartyLegalEntity/cbc:RegistrationName"),
         trade_name=text(el, "cac:PartyName/cbc:Name"),
         country_code=text(el, "cac:PostalAddress/cac:Country/cbc:IdentificationCode"),
+        street=text(el, "cac:PostalAddress/cbc:StreetName"),
+        additional_street=text(el, "cac:PostalAddress/cbc:AdditionalStreetName"),
+        city=text(el, "cac:PostalAddress/cbc:CityName"),
+        postal_zone=text(el, "cac:PostalAddress/cbc:PostalZone"),
+        address_line=text(el, "cac:PostalAddress/cac:AddressLine/cbc:Line"),
+        contact_name=text(el, "cac:Contact/cbc:Name"),
+        contact_telephone=text(el, "cac:Contact/cbc:Telephone"),
+        contact_email=text(el, "cac:Contact/cbc:ElectronicMail"),
     )
 
 

@@ -218,7 +218,7 @@ def build_despatch_advice(advice: DespatchAdvice, *, profile: str = "peppol", sb
         add(add(root, "cac:OrderReference"), "cbc:ID", order_id)
     for tag, main in (("cac:DespatchSupplierParty", advice.supplier),
                       ("cac:DeliveryCustomerParty", advice.delivery_customer)):
-        add_party(add(root, tag), main, legal_name=True, address=True)
+        add_party(add(root, tag), main, legal_name=True, address=True, contact=True)
     for tag, other in (("cac:BuyerCustomerParty", advice.buyer), ("cac:SellerSupplierParty", advice.seller)):
         if other is not None:
             add_party(add(root, tag), other, legal_name=False, trade_name=True, address=True, endpoint=False)

@@ -31,6 +31,14 @@ class PartyRef:
     name: str | None = None  # PartyLegalEntity/RegistrationName
     trade_name: str | None = None  # PartyName/Name
     country_code: str | None = None  # PostalAddress/Country/IdentificationCode
+    street: str | None = None  # PostalAddress/StreetName
+    additional_street: str | None = None  # PostalAddress/AdditionalStreetName
+    city: str | None = None  # PostalAddress/CityName
+    postal_zone: str | None = None  # PostalAddress/PostalZone
+    address_line: str | None = None  # PostalAddress/AddressLine/Line
+    contact_name: str | None = None  # Contact/Name
+    contact_telephone: str | None = None  # Contact/Telephone
+    contact_email: str | None = None  # Contact/ElectronicMail
 
 
 @dataclass(frozen=True)
