@@ -86,6 +86,41 @@ def _clean_database(request) -> Iterator[None]:
             f.unlink()
 
 
+_DEMO: dict[str, object] = {}  # the demo's rows, outbox files and printout, from the first `seed demo` of the session
+
+
+@pytest.fixture
+def seeded_demo(app: Flask) -> str:
+    """The demo collaboration, as `flask seed demo` leaves it; returns what the command printed.
+
+    The real command runs once per session (per xdist worker); later tests get its rows and outbox
+    files copied back in, which takes a fraction of running every service again.
+    """
+    from webshop.extensions import db
+
+    outbox = Path(app.config["OUTBOX_DIR"])
+    if not _DEMO:
+        result = app.test_cli_runner().invoke(args=["seed", "demo"])
+        assert result.exit_code == 0, result.output
+        with app.app_context(), db.engine.connect() as conn:
+            _DEMO["rows"] = [(t, [dict(r) for r in conn.execute(t.select()).mappings()])
+                             for t in db.metadata.sorted_tables]
+        _DEMO["files"] = {f.name: f.read_bytes() for f in outbox.iterdir()} if outbox.exists() else {}
+        _DEMO["output"] = result.output
+        return result.output
+    with app.app_context(), db.engine.begin() as conn:
+        for table, rows in _DEMO["rows"]:  # type: ignore[attr-defined]
+            if rows:
+                conn.execute(table.insert(), rows)
+                if conn.dialect.name == "postgresql" and "id" in table.c and table.c.id.primary_key:
+                    conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :n)"),
+                                 {"t": table.name, "n": max(r["id"] for r in rows)})
+    outbox.mkdir(parents=True, exist_ok=True)
+    for name, content in _DEMO["files"].items():  # type: ignore[attr-defined]
+        (outbox / name).write_bytes(content)
+    return str(_DEMO["output"])
+
+
 @pytest.fixture
 def store(app: Flask) -> Iterator[Session]:
     """The test's own view of the database: a plain session outside any app context.

@@ -10,13 +10,12 @@ from webshop.orders.models import AuditEvent, Order
 from webshop.orgs.models import Organisation, User
 
 
-def test_approval_demo_orders_follow_the_three_policies(app, store):
-    first = app.test_cli_runner().invoke(args=["seed", "demo"])
-    assert first.exit_code == 0, first.output
+def test_approval_demo_orders_follow_the_three_policies(app, store, seeded_demo):
+    first_output = seeded_demo  # what the first `flask seed demo` printed (tests/conftest.py)
     again = app.test_cli_runner().invoke(args=["seed", "demo"])
     assert again.exit_code == 0, again.output
     for user in store.scalars(select(User)):
-        assert user.email in first.output and user.email in again.output
+        assert user.email in first_output and user.email in again.output
     assert "Gunnhild Sektor" in again.output
     assert store.scalar(select(func.count()).select_from(ApprovalPolicy)) == 3
 

@@ -36,9 +36,7 @@ TWINS: list[tuple[str, Callable[[User, Order], bool], Callable[[User], Select[tu
 
 
 @pytest.fixture
-def demo(app):
-    result = app.test_cli_runner().invoke(args=["seed", "demo"])
-    assert result.exit_code == 0, result.output
+def demo(app, seeded_demo):
     with app.app_context():
         yield
 

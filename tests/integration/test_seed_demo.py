@@ -3,6 +3,7 @@ demo order leaves a valid EHF file in the outbox."""
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from click.testing import Result
@@ -21,10 +22,9 @@ def run(app, *args: str) -> Result:
 
 
 @pytest.fixture
-def demo(app):
-    result = run(app, "seed", "demo")
-    assert result.exit_code == 0, result.output
-    return result
+def demo(seeded_demo: str) -> SimpleNamespace:
+    """What `flask seed demo` stored and printed (run once per session; tests/conftest.py seeded_demo)."""
+    return SimpleNamespace(output=seeded_demo)
 
 
 def test_demo_has_every_role_and_prints_the_accounts(demo, store):
