@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, has_request_context, redirect, render_template, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
 
 from webshop import (
     models,  # noqa: F401  (register every table)
@@ -34,12 +36,12 @@ from webshop.templating import register_templating
 
 def select_locale() -> str:
     chosen = session.get("locale") if has_request_context() else None
-    if chosen in current_app.config["LANGUAGES"]:
+    if isinstance(chosen, str) and chosen in current_app.config["LANGUAGES"]:
         return chosen
     return "nb"  # bokmål is the default whatever the browser says; English is opt-in
 
 
-def create_app(config: type[Config] = Config, **overrides) -> Flask:
+def create_app(config: type[Config] = Config, **overrides: Any) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config)
     app.config.update(overrides)
@@ -64,11 +66,11 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     register_cli(app)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error):
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
         return render_template("csrf_error.html"), 400
 
     @app.get("/")
-    def index():
+    def index() -> Response:
         if current_user.is_authenticated:
             return redirect(url_for("catalogue.search"))
         return redirect(url_for("auth.login"))

@@ -23,12 +23,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webshop.dbtypes import UTCDateTime, utcnow
-from webshop.extensions import db
+from webshop.extensions import Model, db
 
 MAX_KEY = 200
 
 
-class RateLimit(db.Model):
+class RateLimit(Model):
     __tablename__ = "rate_limits"
     key: Mapped[str] = mapped_column(String(MAX_KEY), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
@@ -66,7 +66,8 @@ def hit(key: str, *, limit: int, window: timedelta, lockout: timedelta | None = 
         row = conn.execute(select(TABLE).where(TABLE.c.key == key).with_for_update()).one()
         if row.locked_until is not None and row.locked_until > now:
             return False
-        count, started = row.count + 1, row.window_started_at
+        # row._mapping: for mypy, row.count is tuple.count (the column wins only at runtime)
+        count, started = int(row._mapping["count"]) + 1, row.window_started_at
         if row.locked_until is not None or now - started >= window:
             count, started = 1, now
         until = None

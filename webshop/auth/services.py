@@ -63,7 +63,7 @@ def authenticate(email: str, password: str, *, address: str | None, limits: Logi
     locks = [until for until in (ratelimit.locked_until(key) for key, _ in keys) if until is not None]
     if locks:
         raise LoginLocked(max(locks))
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user: User | None = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None:
         User(password_hash=_dummy_hash()).check_password(password)  # as long as a real check
     if user is None or not user.check_password(password) or not user.active:
