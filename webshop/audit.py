@@ -24,8 +24,12 @@ def record(
     from_status: str | None = None,
     to_status: str | None = None,
     comment: str | None = None,
+    trigger: str | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the session (the caller commits) and log it."""
+    """Add an audit event to the session (the caller commits) and log it.
+
+    ``trigger`` (who or what caused a status change, see orders.lifecycle) goes to the log line only.
+    """
     event = AuditEvent(
         action=action,
         actor_id=by.id if by else None,
@@ -44,6 +48,7 @@ def record(
             from_status=str(from_status) if from_status is not None else None,
             to_status=str(to_status) if to_status is not None else None,
             actor=by.id if by else None,
+            trigger=str(trigger) if trigger is not None else None,
             organisation=organisation_id,
         ),
     )

@@ -10,8 +10,6 @@ each other) importing them. Functions flush; the caller commits.
 """
 from __future__ import annotations
 
-import logging
-
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -24,8 +22,6 @@ from webshop.orders.models import Order
 from webshop.orders.rules import PERSON_TRIGGERS, OrderStatus, Trigger, check_change
 from webshop.orgs.models import Role, User
 from webshop.sql import rows_changed
-
-log = logging.getLogger(__name__)
 
 
 def submit(order: Order, *, by: User) -> None:
@@ -88,8 +84,6 @@ def _action(new: OrderStatus, trigger: Trigger) -> str:
 def _announce(order: Order, current: OrderStatus | None, new: OrderStatus, *, by: User | None, trigger: Trigger,
               comment: str | None) -> None:
     audit.record(_action(new, trigger), by=by, organisation_id=order.organisation_id, order=order,
-                 from_status=current, to_status=new, comment=comment)
-    log.info("order status changed: order=%s from=%s to=%s trigger=%s user=%s", order.number, current, new,
-             trigger, by.id if by else "-")
+                 from_status=current, to_status=new, comment=comment, trigger=trigger)  # also its log line
     signals.SIGNAL_FOR[new].send(order, by=by, trigger=trigger, from_status=current, to_status=new,
                                  comment=comment)
