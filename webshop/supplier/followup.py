@@ -14,6 +14,7 @@ from ehf.order_response import LineStatus, OrderResponse, OrderResponseLine, Res
 from webshop import audit
 from webshop.catalogue.models import CatalogueItem
 from webshop.extensions import db
+from webshop.logs import fields
 from webshop.orders.errors import AlreadyDecided
 from webshop.orders.lifecycle import change_status
 from webshop.orders.models import Order, OrderDocument, OrderLine
@@ -137,8 +138,8 @@ def sync_order_status(order: Order, *, by: User | None, trigger: Trigger) -> Ord
     try:
         change_status(order, wanted, by=by, trigger=trigger)
     except InvalidTransition as refused:
-        log.warning("Order %s: the lines say %s, but the lifecycle refuses (%s); left as it is", order.id, wanted,
-                    refused)
+        log.warning("Order %s: the lines say %s, but the lifecycle refuses (%s); left as it is", order.number, wanted,
+                    refused, extra=fields(order=order.number, from_status=str(order.status), to_status=str(wanted)))
         return None
     except AlreadyDecided:  # someone changed it at the same moment and synced it themselves
         db.session.refresh(order)

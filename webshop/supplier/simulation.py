@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ehf.order import parse_order
 from webshop.dbtypes import utcnow
 from webshop.extensions import db
+from webshop.logs import fields
 from webshop.orders.models import Order, OrderDocument
 from webshop.supplier.models import SimulatedMessage, SupplierSettings
 from webshop.supplier.rules import Behaviour
@@ -57,4 +58,4 @@ def schedule_answers(order: Order, **_signal: object) -> None:
         with db.session.begin_nested():
             order_delivered(order, document, now=document.delivered_at or utcnow())
     except Exception:
-        log.exception("Supplier simulator failed for order %s", order.id)
+        log.exception("Supplier simulator failed for order %s", order.number, extra=fields(order=order.number))
