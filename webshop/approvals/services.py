@@ -18,6 +18,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+
+from webshop import audit
+from webshop.approvals import policy as P
+from webshop.approvals.access import Refusal, approval_refused
 from webshop.approvals.models import (
     ApprovalDecision,
     ApprovalPolicy,
@@ -41,12 +45,8 @@ from webshop.orders.models import Order, OrderDocument
 from webshop.orders.money import line_total, order_total
 from webshop.orders.rules import OrderStatus, Trigger
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
-from webshop.permissions import Refusal, approval_refused
 from webshop.sql import rows_changed
 from webshop.templating import money
-
-from webshop import audit
-from webshop.approvals import policy as P
 
 
 def _(message: str, **variables: object) -> str:

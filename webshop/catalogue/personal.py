@@ -13,6 +13,7 @@ from typing import Any, cast
 from flask_babel import gettext
 from sqlalchemy import Integer, func, select, tuple_
 from sqlalchemy.orm import joinedload
+
 from webshop.cart.models import CartLine
 from webshop.cart.services import CartError, add_item, remove_line
 from webshop.catalogue.models import (
