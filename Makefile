@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app webshop
 STAMP := $(VENV)/.installed
 INSTANCE ?= $(or $(WEBSHOP_INSTANCE_DIR),instance)
 
-.PHONY: run test install migrate seed translations lint clean secret-key
+.PHONY: run test test-image install migrate seed translations lint clean secret-key
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -50,6 +50,10 @@ test: install
 	@bash scripts/test.sh
 
 ## ruff, the import contracts and mypy (files and strictness in pyproject.toml): all must be clean.
+## The production image's build steps (scripts/build-image.sh) in a fresh venv, then gunicorn: CI runs it.
+test-image: install
+	$(PY) -m pytest -m image tests/integration/test_build_image.py
+
 lint: install
 	$(VENV)/bin/ruff check webshop ehf seed tests bench
 	$(VENV)/bin/lint-imports

@@ -3,7 +3,8 @@ venv on this machine, then gunicorn from that venv answering /healthz and /ready
 
 No container engine here can pull a base image, so this is how CI proves the image builds: the
 same script on a copy of the checkout, in a temp dir. It needs PyPI (pip's cache is reused) and
-about 35 s. Deselect it for a quick local run with ``-m "not image"``; CI runs it.
+about 35 s, so `make test` leaves it out (pyproject addopts: ``-m "not image"``) and
+`make test-image` runs it; .ci/run runs both.
 """
 from __future__ import annotations
 
