@@ -42,6 +42,9 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES") or 10)
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS") or 100)
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES") or 15)
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none).
+    # Set it behind a proxy, or login throttling per address sees only the proxy's address.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
     # A catalogue import that would discontinue more than this share of the live items, and at least
     # CATALOGUE_DISCONTINUE_CONFIRM_MIN of them, needs an explicit confirmation; so does one that would
     # leave nothing orderable (a header-only file).

@@ -8,7 +8,13 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_talisman import Talisman
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webshop.params import BoundedIntConverter
 
 SECRET_KEY_FILE = "secret_key"
 # Keys that were ever written in this repository or its docs, and other obvious placeholders.
@@ -74,12 +80,11 @@ def init_app(app: Flask) -> None:
     Called by create_app before any blueprint is registered (the ``int`` converter applies
     to the routes added after it).
     """
-    from flask_talisman import Talisman
-    from werkzeug.exceptions import RequestEntityTooLarge
-
-    from webshop.params import BoundedIntConverter
-
     load_secret_key(app)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:  # behind N reverse proxies: take the client address and scheme from their headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
+                                x_host=proxies)
     app.url_map.converters["int"] = BoundedIntConverter
 
     relaxed = app.debug or app.testing
@@ -98,9 +103,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: Exception) -> tuple[str, int]:
-        from flask import render_template
-        from flask_babel import gettext as _
-
         limit = app.config.get("MAX_CONTENT_LENGTH") or 0
         message = _("Filen er for stor. Største tillatte størrelse er %(size)s. Ingenting er lagret.",
                     size=_size(limit))
