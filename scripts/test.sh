@@ -4,8 +4,8 @@
 # (tests/unit, tests/ehf) run once; every other folder runs on both.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-# pytest-xdist: one worker per core (TEST_WORKERS=0 runs in one process); the browser tests stay
-# on one worker. Each worker has its own SQLite file, and on PostgreSQL its own database
+# pytest-xdist: one worker per core (TEST_WORKERS=0 runs in one process); the browser tests spread
+# over the workers like the others (each worker starts its own Chromium, about a second). Each worker has its own SQLite file, and on PostgreSQL its own database
 # (tests/conftest.py database_url).
 PYTEST=".venv/bin/python -m pytest -n ${TEST_WORKERS:-auto} --dist loadgroup"
 DB_FREE=(--ignore=tests/unit --ignore=tests/ehf)

@@ -24,16 +24,6 @@ from webshop import create_app
 from webshop.config import TestConfig
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``--dist loadgroup``) the browser tests share one worker: Chromium and the
-    live server start once (two Chromiums starting side by side took 15 s each on 2 cores)."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 def database_url(tmp_root: Path) -> str:
     """SQLite: a file in this session's temporary folder. PostgreSQL (TEST_DATABASE_URL): that
     database, or under pytest-xdist one database per worker (``<name>_gw0`` ...), made afresh."""
