@@ -41,8 +41,8 @@ def test_worker_kill_mid_delivery_then_restart_delivers_each_order_exactly_once(
         app, world, approved_orders, receiver, workers, store):
     ids = approved_orders(5)
     use_transport(app, world.supplier.id, receiver.url)
-    receiver.delay = 2.0  # the receiver has the message but has not answered yet …
-    first = workers.start("w-killed", "--lease", "2", "--batch", "1")
+    receiver.delay = 1.0  # the receiver has the message but has not answered yet …
+    first = workers.start("w-killed", "--lease", "1.5", "--batch", "1")
     wait_for(lambda: len(receiver.posts) >= 2, what="two deliveries to start")
     first.send_signal(signal.SIGKILL)  # … when the worker dies
     first.wait(timeout=10)
@@ -50,7 +50,7 @@ def test_worker_kill_mid_delivery_then_restart_delivers_each_order_exactly_once(
     assert not _all_delivered(store, ids)
 
     receiver.delay = 0.0
-    second = workers.start("w-restarted", "--lease", "2")
+    second = workers.start("w-restarted", "--lease", "1.5")
     wait_for(lambda: _all_delivered(store, ids), what="every order delivered after the restart")
     second.send_signal(signal.SIGTERM)
     assert second.wait(timeout=10) == 0
