@@ -21,6 +21,6 @@ def test_pages_run_under_the_csp_without_violations(live_server, page: Page, wor
         page.wait_for_load_state("load")
     assert [m for m in messages if "Content Security Policy" in m] == []
     # The check can fail: an inline style attribute is refused and reported.
-    page.evaluate("""() => document.body.insertAdjacentHTML('beforeend', '<p style="color: red">x</p>')""")
-    page.wait_for_timeout(200)
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text, timeout=5_000):
+        page.evaluate("""() => document.body.insertAdjacentHTML('beforeend', '<p style="color: red">x</p>')""")
     assert any("Content Security Policy" in m for m in messages)
