@@ -52,7 +52,7 @@ test: install
 ## ruff, the import contracts and mypy (files and strictness in pyproject.toml): all must be clean.
 ## The production image's build steps (scripts/build-image.sh) in a fresh venv, then gunicorn: CI runs it.
 test-image: install
-	$(PY) -m pytest -m image tests/integration/test_build_image.py
+	env -u TEST_DATABASE_URL $(PY) -m pytest -m image tests/integration/test_build_image.py
 
 lint: install
 	$(VENV)/bin/ruff check webshop ehf seed tests bench

@@ -25,11 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [
-    pytest.mark.image,
-    pytest.mark.skipif((os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
-                       reason="database-independent: runs once, in the SQLite pass"),
-]
+pytestmark = pytest.mark.image  # its own step (make test-image); it makes its own SQLite database
 
 
 def _copy_checkout(target: Path) -> None:
