@@ -238,7 +238,8 @@ def test_grant_and_revoke_ordering_authority_is_audited(world, people, login_as,
     assert again.status_code == 400
     mia.post(f"/admin/enheter/{world.school.id}/bestillere/{world.approver.id}/fjern")
     assert login_as(world.approver).get("/handlekurv").status_code == 403
-    events = list(store.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == people.manager.id)))
+    events = list(store.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == people.manager.id)
+                                .order_by(AuditEvent.id)))
     assert events == ["authority_granted", "authority_revoked"]
     store.expire_all()
     assert not store.scalar(select(RoleAssignment).where(RoleAssignment.user_id == world.approver.id,
