@@ -6,6 +6,7 @@ from enum import StrEnum
 from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -58,6 +59,9 @@ class Organisation(Model):
     key: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     orgnr: Mapped[str] = mapped_column(String(9), unique=True)
+    # A training lab's practice organisation (issue 12): its orders reach only simulated suppliers
+    # and never count in real spend, statistics or approval inboxes. See webshop/orgs/scoping.py.
+    is_sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false(), index=True)
     collaboration: Mapped[Collaboration] = relationship(back_populates="organisations")
     units: Mapped[list[Unit]] = relationship(back_populates="organisation", order_by="Unit.name")
 
