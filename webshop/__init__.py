@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from webshop import (
+    charts,
     models,  # noqa: F401  (register every table)
     security,
 )
@@ -63,6 +64,7 @@ def create_app(config: type[Config] = Config, **overrides: Any) -> Flask:
         app.register_blueprint(bp)
     connect_all()  # every receiver of the order signals: webshop/subscriptions.py
     register_templating(app)
+    charts.init_app(app)  # bar_chart, line_chart, ChartSeries as Jinja globals (webshop/charts)
     register_cli(app)
 
     @app.errorhandler(CSRFError)
