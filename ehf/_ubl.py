@@ -20,6 +20,7 @@ from typing import Final, TypeVar
 from lxml import etree
 
 from ehf.errors import EhfError
+from ehf.model import Address, Contact, DocumentReference
 from ehf.namespaces import CAC, CBC
 from ehf.parties import PartyRef, Period
 from ehf.sbdh import unwrap, wrap
@@ -172,14 +173,18 @@ def fill_party(
     if endpoint:
         add(el, "cbc:EndpointID", party.endpoint_id, schemeID=party.endpoint_scheme)
     add_id(el, "cac:PartyIdentification", party.party_id, party.party_id_scheme)
+    for more_id, more_scheme in party.more_party_ids:
+        add_id(el, "cac:PartyIdentification", more_id, more_scheme)
     if trade_name:
         add(add(el, "cac:PartyName"), "cbc:Name", party.trade_name)
-    if address and (party.country_code or party.street or party.city or party.postal_zone or party.address_line):
+    if address and (party.country_code or party.street or party.city or party.postal_zone or party.address_line
+                    or party.country_subentity):
         postal = add(el, "cac:PostalAddress")
         add(postal, "cbc:StreetName", party.street)
         add(postal, "cbc:AdditionalStreetName", party.additional_street)
         add(postal, "cbc:CityName", party.city)
         add(postal, "cbc:PostalZone", party.postal_zone)
+        add(postal, "cbc:CountrySubentity", party.country_subentity)
         add(add(postal, "cac:AddressLine"), "cbc:Line", party.address_line)
         add(add(postal, "cac:Country"), "cbc:IdentificationCode", party.country_code)
     if legal_name:
@@ -189,6 +194,39 @@ def fill_party(
         add(person, "cbc:Name", party.contact_name)
         add(person, "cbc:Telephone", party.contact_telephone)
         add(person, "cbc:ElectronicMail", party.contact_email)
+
+
+def add_address(parent: etree._Element, tag: str, a: Address | None) -> None:
+    """An Address-type element (e.g. ``cac:DespatchAddress``) in UBL order."""
+    if a is None:
+        return
+    el = add(parent, tag)
+    add(el, "cbc:StreetName", a.street)
+    add(el, "cbc:AdditionalStreetName", a.additional_street)
+    add(el, "cbc:CityName", a.city)
+    add(el, "cbc:PostalZone", a.postal_zone)
+    add(el, "cbc:CountrySubentity", a.country_subentity)
+    add(add(el, "cac:AddressLine"), "cbc:Line", a.address_line)
+    add(add(el, "cac:Country"), "cbc:IdentificationCode", a.country)
+
+
+def add_contact(parent: etree._Element, tag: str, c: Contact | None) -> None:
+    if c is not None:
+        el = add(parent, tag)
+        add(el, "cbc:Name", c.name)
+        add(el, "cbc:Telephone", c.telephone)
+        add(el, "cbc:ElectronicMail", c.email)
+
+
+def add_document_reference(parent: etree._Element, tag: str, d: DocumentReference) -> None:
+    """A DocumentReference-type element: ID, DocumentType and the attachment (embedded
+    base64 text or external URI)."""
+    el = add(parent, tag)
+    add(el, "cbc:ID", d.id)
+    add(el, "cbc:DocumentType", d.document_type)
+    attachment = add(el, "cac:Attachment")
+    add(attachment, "cbc:EmbeddedDocumentBinaryObject", d.embedded, mimeCode=d.mime_code, filename=d.filename)
+    add(add(attachment, "cac:ExternalReference"), "cbc:URI", d.uri)
 
 
 def add_period(parent: etree._Element, tag: str, period: Period) -> None:
@@ -303,7 +341,10 @@ def period(el: etree._Element | None) -> Period | None:
 def party(el: etree._Element | None) -> PartyRef | None:
     if el is None:
         return None
+    more_ids = tuple((str(i.text), i.get("schemeID") or None)
+                     for i in el.findall("cac:PartyIdentification/cbc:ID", NSMAP)[1:] if i.text and i.text.strip())
     return PartyRef(
+        more_party_ids=more_ids,
         endpoint_id=text(el, "cbc:EndpointID"),
         endpoint_scheme=attr(el, "cbc:EndpointID", "schemeID"),
         party_id=text(el, "cac:PartyIdentification/cbc:ID"),
@@ -315,10 +356,42 @@ def party(el: etree._Element | None) -> PartyRef | None:
         additional_street=text(el, "cac:PostalAddress/cbc:AdditionalStreetName"),
         city=text(el, "cac:PostalAddress/cbc:CityName"),
         postal_zone=text(el, "cac:PostalAddress/cbc:PostalZone"),
+        country_subentity=text(el, "cac:PostalAddress/cbc:CountrySubentity"),
         address_line=text(el, "cac:PostalAddress/cac:AddressLine/cbc:Line"),
         contact_name=text(el, "cac:Contact/cbc:Name"),
         contact_telephone=text(el, "cac:Contact/cbc:Telephone"),
         contact_email=text(el, "cac:Contact/cbc:ElectronicMail"),
+    )
+
+
+def address(el: etree._Element | None) -> Address | None:
+    if el is None:
+        return None
+    return Address(
+        country=text(el, "cac:Country/cbc:IdentificationCode") or "",
+        street=text(el, "cbc:StreetName"),
+        additional_street=text(el, "cbc:AdditionalStreetName"),
+        city=text(el, "cbc:CityName"),
+        postal_zone=text(el, "cbc:PostalZone"),
+        country_subentity=text(el, "cbc:CountrySubentity"),
+        address_line=text(el, "cac:AddressLine/cbc:Line"),
+    )
+
+
+def contact(el: etree._Element | None) -> Contact | None:
+    if el is None:
+        return None
+    return Contact(text(el, "cbc:Name"), text(el, "cbc:Telephone"), text(el, "cbc:ElectronicMail"))
+
+
+def document_reference(el: etree._Element) -> DocumentReference:
+    return DocumentReference(
+        id=text(el, "cbc:ID") or "",
+        document_type=text(el, "cbc:DocumentType"),
+        uri=text(el, "cac:Attachment/cac:ExternalReference/cbc:URI"),
+        embedded=text(el, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject"),
+        mime_code=attr(el, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "mimeCode"),
+        filename=attr(el, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "filename"),
     )
 
 

@@ -24,12 +24,18 @@ from lxml import etree
 from ehf._ubl import (
     NSMAP,
     add,
+    add_address,
+    add_contact,
+    add_document_reference,
     add_id,
     add_party,
     add_period,
+    address,
     attr,
+    contact,
     date_value,
     decimal,
+    document_reference,
     document_root,
     identifiers,
     new_document,
@@ -45,7 +51,20 @@ from ehf._ubl import (
     time_value,
     to_decimal,
 )
+from ehf.components import (
+    HazardousItem,
+    ItemProperty,
+    Measure,
+    add_hazardous,
+    add_measure,
+    add_property,
+    properties,
+    read_hazardous,
+    read_measure,
+    read_properties,
+)
 from ehf.errors import EhfError
+from ehf.model import Address, Classification, Contact, DocumentReference
 from ehf.namespaces import DESPATCH_ADVICE
 from ehf.parties import PartyRef, Period
 from ehf.rules import ehf_tables
@@ -73,6 +92,52 @@ class ItemInstance:
 
 
 @dataclass(frozen=True)
+class Dimension:
+    """A measurement of a transport handling unit (MeasurementDimension), e.g. ``AAB`` weight."""
+
+    attribute_id: str
+    measure: Measure | None = None
+
+
+@dataclass(frozen=True)
+class Package:
+    id: str | None = None
+    type_code: str | None = None  # PackagingTypeCode (UN/ECE rec 21)
+
+
+@dataclass(frozen=True)
+class HandlingUnit:
+    """A TransportHandlingUnit a line was packed in: a pallet (SSCC), a box, ..."""
+
+    id: str | None = None
+    id_scheme: str | None = None  # e.g. "SSCC"
+    type_code: str | None = None  # TransportHandlingUnitTypeCode (UN/ECE rec 21)
+    hazardous_risk: bool | None = None  # HazardousRiskIndicator
+    shipping_marks: str | None = None
+    dimensions: tuple[Dimension, ...] = ()
+    packages: tuple[Package, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineShipment:
+    """DespatchLine/Shipment: the handling units a line is packed in."""
+
+    id: str = "NA"
+    handling_units: tuple[HandlingUnit, ...] = ()
+
+
+@dataclass(frozen=True)
+class Consignment:
+    id: str = "NA"
+    information: str | None = None
+    carrier_id: str | None = None  # CarrierParty/PartyIdentification/ID
+    carrier_id_scheme: str | None = None
+    carrier_name: str | None = None  # CarrierParty/PartyName/Name
+    driver_document_id: str | None = None  # CarrierParty/Person/IdentityDocumentReference/ID
+    driver_document_type: str | None = None
+
+
+@dataclass(frozen=True)
 class DespatchLine:
     id: str
     order_line_id: str
@@ -88,6 +153,17 @@ class DespatchLine:
     standard_item_id: str | None = None
     standard_item_scheme: str | None = None
     instances: tuple[ItemInstance, ...] = ()  # serial and lot numbers of what was delivered
+    sales_order_line_id: str | None = None  # OrderLineReference/SalesOrderLineID
+    documents: tuple[DocumentReference, ...] = ()  # DespatchLine/DocumentReference (ID, type)
+    sellers_item_extended_id: str | None = None
+    standard_item_extended_id: str | None = None
+    classifications: tuple[Classification, ...] = ()
+    hazardous: tuple[HazardousItem, ...] = ()
+    properties: tuple[ItemProperty, ...] = ()
+    shipments: tuple[LineShipment, ...] = ()  # handling units the line is packed in
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "properties", properties(self.properties))
 
     @classmethod
     def partial(
@@ -136,6 +212,17 @@ class DespatchAdvice:
     despatch_date: date | None = None
     estimated_delivery: Period | None = None
     extra_order_ids: tuple[str, ...] = field(default_factory=tuple)
+    documents: tuple[DocumentReference, ...] = ()  # AdditionalDocumentReference
+    originator: PartyRef | None = None  # OriginatorCustomerParty (id, name, address)
+    delivery_contact: Contact | None = None  # DeliveryCustomerParty/DeliveryContact
+    shipment_information: str | None = None  # Shipment/Information
+    gross_weight: Measure | None = None
+    gross_volume: Measure | None = None
+    handling_unit_count: Decimal | None = None  # TotalTransportHandlingUnitQuantity
+    consignment: Consignment | None = None
+    transport_mode: str | None = None  # ShipmentStage/TransportModeCode (UNCL 8067)
+    despatch_time: time | None = None  # Delivery/Despatch/ActualDespatchTime
+    despatch_address: Address | None = None  # Delivery/Despatch/DespatchAddress
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lines", tuple(self.lines))
@@ -167,6 +254,48 @@ def parse_despatch_advice(data: bytes) -> DespatchAdvice:
         tracking_id=text(root, "cac:Shipment/cac:Delivery/cbc:TrackingID"),
         despatch_date=date_value(root, "cac:Shipment/cac:Delivery/cac:Despatch/cbc:ActualDespatchDate"),
         estimated_delivery=period(root.find("cac:Shipment/cac:Delivery/cac:EstimatedDeliveryPeriod", NSMAP)),
+        documents=tuple(document_reference(d) for d in root.iterfind("cac:AdditionalDocumentReference", NSMAP)),
+        originator=party(root.find("cac:OriginatorCustomerParty/cac:Party", NSMAP)),
+        delivery_contact=contact(root.find("cac:DeliveryCustomerParty/cac:DeliveryContact", NSMAP)),
+        shipment_information=text(root, "cac:Shipment/cbc:Information"),
+        gross_weight=read_measure(shipment, "cbc:GrossWeightMeasure"),
+        gross_volume=read_measure(shipment, "cbc:GrossVolumeMeasure"),
+        handling_unit_count=decimal(root, "cac:Shipment/cbc:TotalTransportHandlingUnitQuantity"),
+        consignment=_parse_consignment(root.find("cac:Shipment/cac:Consignment", NSMAP)),
+        transport_mode=text(root, "cac:Shipment/cac:ShipmentStage/cbc:TransportModeCode"),
+        despatch_time=time_value(root, "cac:Shipment/cac:Delivery/cac:Despatch/cbc:ActualDespatchTime"),
+        despatch_address=address(root.find("cac:Shipment/cac:Delivery/cac:Despatch/cac:DespatchAddress", NSMAP)),
+    )
+
+
+def _parse_consignment(el: etree._Element | None) -> Consignment | None:
+    if el is None:
+        return None
+    carrier = "cac:CarrierParty"
+    document = f"{carrier}/cac:Person/cac:IdentityDocumentReference"
+    return Consignment(
+        id=text(el, "cbc:ID") or "NA",
+        information=text(el, "cbc:Information"),
+        carrier_id=text(el, f"{carrier}/cac:PartyIdentification/cbc:ID"),
+        carrier_id_scheme=attr(el, f"{carrier}/cac:PartyIdentification/cbc:ID", "schemeID"),
+        carrier_name=text(el, f"{carrier}/cac:PartyName/cbc:Name"),
+        driver_document_id=text(el, f"{document}/cbc:ID"),
+        driver_document_type=text(el, f"{document}/cbc:DocumentType"),
+    )
+
+
+def _parse_handling_unit(el: etree._Element) -> HandlingUnit:
+    risk = text(el, "cbc:HazardousRiskIndicator")
+    return HandlingUnit(
+        id=text(el, "cbc:ID"),
+        id_scheme=attr(el, "cbc:ID", "schemeID"),
+        type_code=text(el, "cbc:TransportHandlingUnitTypeCode"),
+        hazardous_risk=None if risk is None else risk.strip() == "true",
+        shipping_marks=text(el, "cbc:ShippingMarks"),
+        dimensions=tuple(Dimension(text(d, "cbc:AttributeID") or "", read_measure(d, "cbc:Measure"))
+                         for d in el.iterfind("cac:MeasurementDimension", NSMAP)),
+        packages=tuple(Package(text(p, "cbc:ID"), text(p, "cbc:PackagingTypeCode"))
+                       for p in el.iterfind("cac:Package", NSMAP)),
     )
 
 
@@ -200,6 +329,20 @@ def _parse_line(el: etree._Element) -> DespatchLine:
         standard_item_id=text(el, f"{item}/cac:StandardItemIdentification/cbc:ID"),
         standard_item_scheme=attr(el, f"{item}/cac:StandardItemIdentification/cbc:ID", "schemeID"),
         instances=tuple(_parse_instance(i) for i in el.findall(f"{item}/cac:ItemInstance", NSMAP)),
+        sales_order_line_id=text(el, "cac:OrderLineReference/cbc:SalesOrderLineID"),
+        documents=tuple(document_reference(d) for d in el.iterfind("cac:DocumentReference", NSMAP)),
+        sellers_item_extended_id=text(el, f"{item}/cac:SellersItemIdentification/cbc:ExtendedID"),
+        standard_item_extended_id=text(el, f"{item}/cac:StandardItemIdentification/cbc:ExtendedID"),
+        classifications=tuple(
+            Classification(c.text.strip(), c.get("listID") or "", c.get("listVersionID"), c.get("name"))
+            for c in el.iterfind(f"{item}/cac:CommodityClassification/cbc:ItemClassificationCode", NSMAP)
+            if c.text and c.text.strip()),
+        hazardous=read_hazardous(el.find(item, NSMAP)),
+        properties=read_properties(el.find(item, NSMAP)),
+        shipments=tuple(
+            LineShipment(text(sh, "cbc:ID") or "NA",
+                         tuple(_parse_handling_unit(u) for u in sh.iterfind("cac:TransportHandlingUnit", NSMAP)))
+            for sh in el.iterfind("cac:Shipment", NSMAP)),
     )
 
 
@@ -216,10 +359,14 @@ def build_despatch_advice(advice: DespatchAdvice, *, profile: str = "peppol", sb
     add(root, "cbc:Note", advice.note)
     for order_id in (advice.order_id, *advice.extra_order_ids):
         add(add(root, "cac:OrderReference"), "cbc:ID", order_id)
-    for tag, main in (("cac:DespatchSupplierParty", advice.supplier),
-                      ("cac:DeliveryCustomerParty", advice.delivery_customer)):
-        add_party(add(root, tag), main, legal_name=True, address=True, contact=True)
-    for tag, other in (("cac:BuyerCustomerParty", advice.buyer), ("cac:SellerSupplierParty", advice.seller)):
+    for document in advice.documents:
+        add_document_reference(root, "cac:AdditionalDocumentReference", document)
+    add_party(add(root, "cac:DespatchSupplierParty"), advice.supplier, legal_name=True, address=True, contact=True)
+    customer = add(root, "cac:DeliveryCustomerParty")
+    add_party(customer, advice.delivery_customer, legal_name=True, address=True, contact=True)
+    add_contact(customer, "cac:DeliveryContact", advice.delivery_contact)
+    for tag, other in (("cac:BuyerCustomerParty", advice.buyer), ("cac:SellerSupplierParty", advice.seller),
+                       ("cac:OriginatorCustomerParty", advice.originator)):
         if other is not None:
             add_party(add(root, tag), other, legal_name=False, trade_name=True, address=True, endpoint=False)
     _shipment(root, advice)
@@ -235,16 +382,56 @@ def build_despatch_advice(advice: DespatchAdvice, *, profile: str = "peppol", sb
 
 
 def _shipment(root: etree._Element, advice: DespatchAdvice) -> None:
-    if not (advice.tracking_id or advice.despatch_date or advice.estimated_delivery):
+    a = advice
+    if not (a.tracking_id or a.despatch_date or a.estimated_delivery or a.shipment_information or a.gross_weight
+            or a.gross_volume or a.handling_unit_count is not None or a.consignment or a.transport_mode
+            or a.despatch_time or a.despatch_address):
         if advice.shipment_id == "1":
             return
     shipment = add(root, "cac:Shipment")
     add(shipment, "cbc:ID", advice.shipment_id)
+    add(shipment, "cbc:Information", a.shipment_information)
+    add_measure(shipment, "cbc:GrossWeightMeasure", a.gross_weight)
+    add_measure(shipment, "cbc:GrossVolumeMeasure", a.gross_volume)
+    add(shipment, "cbc:TotalTransportHandlingUnitQuantity", a.handling_unit_count)
+    if a.consignment is not None:
+        _consignment(add(shipment, "cac:Consignment"), a.consignment)
+    add(add(shipment, "cac:ShipmentStage"), "cbc:TransportModeCode", a.transport_mode)
     delivery = add(shipment, "cac:Delivery")
     add(delivery, "cbc:TrackingID", advice.tracking_id)
     if advice.estimated_delivery is not None:
         add_period(delivery, "cac:EstimatedDeliveryPeriod", advice.estimated_delivery)
-    add(add(delivery, "cac:Despatch"), "cbc:ActualDespatchDate", advice.despatch_date)
+    despatch = add(delivery, "cac:Despatch")
+    add(despatch, "cbc:ActualDespatchDate", advice.despatch_date)
+    add(despatch, "cbc:ActualDespatchTime", advice.despatch_time)
+    add_address(despatch, "cac:DespatchAddress", advice.despatch_address)
+
+
+def _consignment(el: etree._Element, c: Consignment) -> None:
+    add(el, "cbc:ID", c.id)
+    add(el, "cbc:Information", c.information)
+    carrier = add(el, "cac:CarrierParty")
+    add_id(carrier, "cac:PartyIdentification", c.carrier_id, c.carrier_id_scheme)
+    add(add(carrier, "cac:PartyName"), "cbc:Name", c.carrier_name)
+    document = add(add(carrier, "cac:Person"), "cac:IdentityDocumentReference")
+    add(document, "cbc:ID", c.driver_document_id)
+    add(document, "cbc:DocumentType", c.driver_document_type)
+
+
+def _handling_unit(el: etree._Element, u: HandlingUnit) -> None:
+    add(el, "cbc:ID", u.id, schemeID=u.id_scheme)
+    add(el, "cbc:TransportHandlingUnitTypeCode", u.type_code)
+    if u.hazardous_risk is not None:
+        add(el, "cbc:HazardousRiskIndicator", "true" if u.hazardous_risk else "false")
+    add(el, "cbc:ShippingMarks", u.shipping_marks)
+    for d in u.dimensions:
+        dimension = add(el, "cac:MeasurementDimension")
+        add(dimension, "cbc:AttributeID", d.attribute_id)
+        add_measure(dimension, "cbc:Measure", d.measure)
+    for p in u.packages:
+        package = add(el, "cac:Package")
+        add(package, "cbc:ID", p.id)
+        add(package, "cbc:PackagingTypeCode", p.type_code)
 
 
 def _build_line(el: etree._Element, line: DespatchLine) -> None:
@@ -255,12 +442,29 @@ def _build_line(el: etree._Element, line: DespatchLine) -> None:
     add(el, "cbc:OutstandingReason", line.outstanding_reason)
     ref = add(el, "cac:OrderLineReference")
     add(ref, "cbc:LineID", line.order_line_id)
+    add(ref, "cbc:SalesOrderLineID", line.sales_order_line_id)
     add(add(ref, "cac:OrderReference"), "cbc:ID", line.order_id)
+    for document in line.documents:
+        add_document_reference(el, "cac:DocumentReference", document)
     item = add(el, "cac:Item")
     add(item, "cbc:Name", line.item_name)
     add_id(item, "cac:BuyersItemIdentification", line.buyers_item_id)
-    add_id(item, "cac:SellersItemIdentification", line.sellers_item_id)
-    add_id(item, "cac:StandardItemIdentification", line.standard_item_id, line.standard_item_scheme)
+    for tag, value, scheme, extended in (
+        ("cac:SellersItemIdentification", line.sellers_item_id, None, line.sellers_item_extended_id),
+        ("cac:StandardItemIdentification", line.standard_item_id, line.standard_item_scheme,
+         line.standard_item_extended_id),
+    ):
+        if value:
+            identification = add(item, tag)
+            add(identification, "cbc:ID", value, schemeID=scheme)
+            add(identification, "cbc:ExtendedID", extended)
+    for c in line.classifications:
+        add(add(item, "cac:CommodityClassification"), "cbc:ItemClassificationCode", c.code,
+            listID=c.list_id, listVersionID=c.list_version, name=c.name)
+    for hazard in line.hazardous:
+        add_hazardous(item, hazard)
+    for prop in line.properties:
+        add_property(item, prop)
     for i in line.instances:
         instance = add(item, "cac:ItemInstance")
         add(instance, "cbc:ProductTraceID", i.trace_id, schemeID=i.trace_scheme)
@@ -270,3 +474,8 @@ def _build_line(el: etree._Element, line: DespatchLine) -> None:
         lot = add(instance, "cac:LotIdentification")
         add(lot, "cbc:LotNumberID", i.lot_number)
         add(lot, "cbc:ExpiryDate", i.lot_expiry)
+    for shipment in line.shipments:
+        line_shipment = add(el, "cac:Shipment")
+        add(line_shipment, "cbc:ID", shipment.id)
+        for unit in shipment.handling_units:
+            _handling_unit(add(line_shipment, "cac:TransportHandlingUnit"), unit)

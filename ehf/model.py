@@ -88,6 +88,7 @@ class Classification:
     code: str
     list_id: str = UNSPSC  # UNCL7143
     list_version: str | None = None
+    name: str | None = None  # the code's name attribute (Despatch Advice data model)
 
 
 @dataclass(frozen=True, slots=True)

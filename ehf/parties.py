@@ -35,10 +35,12 @@ class PartyRef:
     additional_street: str | None = None  # PostalAddress/AdditionalStreetName
     city: str | None = None  # PostalAddress/CityName
     postal_zone: str | None = None  # PostalAddress/PostalZone
+    country_subentity: str | None = None  # PostalAddress/CountrySubentity (region)
     address_line: str | None = None  # PostalAddress/AddressLine/Line
     contact_name: str | None = None  # Contact/Name
     contact_telephone: str | None = None  # Contact/Telephone
     contact_email: str | None = None  # Contact/ElectronicMail
+    more_party_ids: tuple[tuple[str, str | None], ...] = ()  # further PartyIdentification (id, scheme)
 
 
 @dataclass(frozen=True)

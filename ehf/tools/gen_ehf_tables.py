@@ -10,6 +10,7 @@ code list when DFØ or OpenPEPPOL publish a release::
     git clone https://github.com/OpenPEPPOL/poacc-upgrade-3 PEPPOL
     python -m ehf.tools.gen_ehf_tables --peppol PEPPOL/structure COMMIT  # Peppol T76/T16/T19 + codelists.py
     python -m ehf.tools.gen_ehf_tables --verify-peppol PEPPOL/structure/syntax/ubl-order.xml -
+    python -m ehf.tools.gen_ehf_tables --attributes PEPPOL/structure SPEC PEPPOL_COMMIT COMMIT
 
 It reads ``src/*/syntax/*.xml`` (the vefa-structure description of each EHF document:
 which UBL elements and attributes the data model has, which are mandatory, fixed
@@ -291,7 +292,48 @@ def write_peppol(structure_dir: Path, commit: str) -> None:
     (REPO / "ehf" / "rules" / "peppol_tables.py").write_text(text + "\n", encoding="utf-8")
 
 
+def attribute_paths(top: Elem) -> list[str]:
+    """Every attribute of the data model as ``/cac:A/cbc:B@name`` (paths as in the tables)."""
+    out: list[str] = []
+
+    def walk(e: Elem, path: str) -> None:
+        out.extend(f"{path}@{a.term}" for a in e.attrs)
+        for c in e.children:
+            walk(c, f"{path}/{c.term}")
+
+    for c in top.children:
+        walk(c, f"/{c.term}")
+    return sorted(out)
+
+
+def write_attributes(peppol_structure: Path, spec_dir: Path, peppol_commit: str, ehf_commit: str) -> None:
+    """``ehf/rules/data_model_attributes.py``: the attributes each data model has (the
+    round-trip test keeps exactly these), per rule-set prefix."""
+    sources = {"PEPPOL-T01": peppol_structure / "syntax/ubl-order.xml"}
+    sources.update({f"PEPPOL-{k}": peppol_structure / rel for k, rel in PEPPOL_DOCUMENTS.items()})
+    sources.update({f"EHF-{k}": spec_dir / rel for k, rel in DOCUMENTS.items()})
+    out = [
+        '"""The attributes of each data model, as ``/cac:A/cbc:B@attribute`` paths per table. Generated',
+        "by ehf/tools/gen_ehf_tables.py --attributes from OpenPEPPOL/poacc-upgrade-3 at",
+        f"{peppol_commit} and anskaffelser/ehf-postaward-g3 at {ehf_commit}",
+        '(the syntax files); do not edit."""',
+        "# ruff: noqa: E501  (generated data)",
+        "from __future__ import annotations",
+        "",
+        "from typing import Final",
+        "",
+        "ATTRIBUTES: Final[dict[str, frozenset[str]]] = {",
+    ]
+    for key, path in sources.items():
+        out.append(f"    {key!r}: frozenset({attribute_paths(read_syntax(path)[1])!r}),")
+    out.append("}")
+    (REPO / "ehf" / "rules" / "data_model_attributes.py").write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str]) -> None:
+    if len(argv) == 6 and argv[1] == "--attributes":
+        write_attributes(Path(argv[2]), Path(argv[3]), argv[4], argv[5])
+        return
     if len(argv) == 4 and argv[1] == "--verify-peppol":
         verify_peppol(Path(argv[2]), Path(argv[3]))
         return
