@@ -29,6 +29,7 @@ from webshop.dbtypes import utcnow
 from webshop.extensions import db
 from webshop.orgs.models import Organisation
 from webshop.search import index as search_index
+from webshop.search.analysis import Reason, explain
 from webshop.search.services import ensure_index, indexes
 
 
@@ -86,6 +87,7 @@ class SearchPage:
     page_size: int
     exact_ids: frozenset[int] = frozenset()
     facets: dict[str, list[tuple[str, str, int]]] | None = None  # name -> (value, label, count)
+    reasons: dict[int, list[Reason]] | None = None  # item id -> why it matched (a synonym, an amount)
 
     @property
     def pages(self) -> int:
@@ -250,8 +252,10 @@ def search_items(organisation_id: int, query: str, *, page: int = 1, page_size: 
                        boost_keys=boost_keys, include_hidden=include_hidden, live=live)
     items = load_items([h.item_id for h in found.hits])
     facet_lists = _facet_lists(live, query, facets, include_hidden) if with_facets else None
+    reasons = {i.id: explain(query, live.synonyms, (i.display_name, i.name, i.brand or "", i.keywords or "",
+                                                    i.description or "")) for i in items}
     return SearchPage(items, found.total, page, page_size, frozenset(h.item_id for h in found.hits if h.exact),
-                      facet_lists)
+                      facet_lists, {k: v for k, v in reasons.items() if v})
 
 
 @dataclass(frozen=True)

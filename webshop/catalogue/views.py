@@ -51,7 +51,10 @@ def search():
         with transaction():
             log_search(current_user, query, results.total)
     favourites = {item_key(a, s) for a, s in personal.favourite_keys(current_user)}
+    replacements = {i.id: subs[0] for i in results.items if i.discontinued
+                    and (subs := personal.substitutes_for(current_user.organisation_id, i, limit=1))}
     return render_template("catalogue/search.html", form=form, query=query, results=results, facets=facets,
+                           replacements=replacements,
                            add_form=AddToCartForm(formdata=None), favourites=favourites,
                            filter_args={k: v for k, v in request.args.items() if k not in ("side",)}), \
         (200 if valid else 400)

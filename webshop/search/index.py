@@ -29,9 +29,12 @@ from typing import cast
 
 import tantivy
 
+from webshop.search import analysis
+
 WORD = re.compile(r"\w+")
 NUMBER_BOOST = 1000.0
-MAX_WORDS = 8
+STRONG_BOOST = 100.0  # every word found as a word, a synonym or an amount: above any typo or word part
+MAX_WORDS = analysis.MAX_WORDS
 
 
 def _schema() -> tantivy.Schema:
@@ -87,12 +90,20 @@ def item_key(agreement_id: int, supplier_item_id: str) -> str:
     return f"{agreement_id}:{supplier_item_id.lower()}"
 
 
+def _with_amounts(text: str) -> str:
+    """The text and, after it, its amounts as canonical words (``analysis.measures``)."""
+    return " ".join([text, *analysis.measures(text)]) if text else ""
+
+
 def _document(d: IndexDoc) -> tantivy.Document:
-    title = " ".join(p for p in (d.name, d.brand or "", d.keywords) if p)
+    # The item's own name (and brand) ranks above keywords someone attached to it: «oppvask» finds
+    # «Oppvaskmiddel» before rubber gloves tagged «oppvask»; word parts come from the name only.
+    title = " ".join(p for p in (d.name, d.brand or "") if p)
     grams = " ".join(WORD.findall(title.lower()))
     numbers = [n.strip().lower() for n in d.numbers if n and n.strip()]
     doc = tantivy.Document(
-        item_id=d.item_id, name=title, desc=d.description, grams=grams,
+        item_id=d.item_id, name=_with_amounts(title),
+        desc=_with_amounts(" ".join(p for p in (d.description, d.keywords) if p)), grams=grams,
         key=item_key(d.agreement_id, d.supplier_item_id),
         eco=d.eco, hidden=d.hidden, discontinued=d.discontinued, price=int(d.price * 100),
         segment=(d.unspsc or "")[:2], family=(d.unspsc or "")[:4],
@@ -208,7 +219,7 @@ class Found:
 
 
 def words_of(text: str) -> list[str]:
-    return WORD.findall(text.lower())[:MAX_WORDS]
+    return analysis.words_of(text)
 
 
 def _trigrams(word: str) -> list[str]:
@@ -221,37 +232,53 @@ def _trigrams(word: str) -> list[str]:
     return grams
 
 
-def _one_word(word: str) -> tantivy.Query:
+def _whole_word(word: str) -> list[tantivy.Query]:
     q = tantivy.Query
-    should = [
-        q.boost_query(q.term_query(SCHEMA, "name", word), 3.0),
-        q.term_query(SCHEMA, "desc", word),
-        q.const_score_query(q.term_query(SCHEMA, "numbers", word), 2.0),
-    ]
-    if len(word) >= 4:
-        grams = [q.term_query(SCHEMA, "grams", g, index_option="basic") for g in dict.fromkeys(_trigrams(word))]
-        should.append(q.const_score_query(q.boolean_query([(tantivy.Occur.Must, g) for g in grams]), 1.5))
-        distance = 2 if len(word) >= 8 else 1
-        should.append(q.const_score_query(q.fuzzy_term_query(SCHEMA, "name", word, distance=distance), 1.0))
-    return q.boolean_query([(tantivy.Occur.Should, s) for s in should])
+    return [q.boost_query(q.term_query(SCHEMA, "name", word), 3.0), q.term_query(SCHEMA, "desc", word),
+            q.const_score_query(q.term_query(SCHEMA, "numbers", word), 2.0)]
 
 
-def word_query(word: str, synonyms: dict[str, list[list[str]]]) -> tantivy.Query:
-    """The word, or any synonym of it (a synonym may be several words, all required)."""
-    alternatives = [_one_word(word)]
-    for phrase in synonyms.get(word, []):
-        parts = [_one_word(w) for w in phrase]
-        alternatives.append(parts[0] if len(parts) == 1 else
-                            tantivy.Query.boolean_query([(tantivy.Occur.Must, p) for p in parts]))
-    if len(alternatives) == 1:
-        return alternatives[0]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Should, a) for a in alternatives])
+def _all_of(queries: list[tantivy.Query]) -> tantivy.Query:
+    return queries[0] if len(queries) == 1 else tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, x) for x in queries])
+
+
+def _any_of(queries: list[tantivy.Query]) -> tantivy.Query:
+    return queries[0] if len(queries) == 1 else tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, x) for x in queries])
+
+
+def _strong(word: analysis.QueryWord, synonyms: dict[str, list[list[str]]]) -> tantivy.Query:
+    """The word as a whole word (or amount), or a synonym of it as whole words."""
+    alternatives = _whole_word(word.word)  # an amount is one canonical word in the query and the index
+    for phrase in synonyms.get(word.word, []):
+        alternatives.append(_all_of([_any_of(_whole_word(w)) for w in phrase]))
+    return _any_of(alternatives)
+
+
+def _weak(word: str) -> list[tantivy.Query]:
+    """A word part of the item's name, or a typo: found, but ranked below every real match.
+    Synonyms are curated words and are never matched this loosely."""
+    q = tantivy.Query
+    if len(word) < 4 or analysis.is_measure(word):
+        return []
+    grams = [q.term_query(SCHEMA, "grams", g, index_option="basic") for g in dict.fromkeys(_trigrams(word))]
+    distance = 2 if len(word) >= 8 else 1
+    return [q.const_score_query(q.boolean_query([(tantivy.Occur.Must, g) for g in grams]), 3.0),
+            q.const_score_query(q.fuzzy_term_query(SCHEMA, "name", word, distance=distance), 1.0)]
+
+
+def word_query(word: str | analysis.QueryWord, synonyms: dict[str, list[list[str]]]) -> tantivy.Query:
+    """The word, a synonym of it (a synonym may be several words, all required), a word part or a typo."""
+    if isinstance(word, str):
+        word = analysis.QueryWord(word, word)
+    return _any_of([_strong(word, synonyms), *_weak(word.word)])
 
 
 def build_query(text: str, synonyms: dict[str, list[list[str]]], filters: Filters,
                 boost_keys: Iterable[str] = ()) -> tantivy.Query:
     q, occur = tantivy.Query, tantivy.Occur
-    words = words_of(text)
+    words = analysis.query_words(text)
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
     if words:
         matches: list[tuple[tantivy.Occur, tantivy.Query]] = [
@@ -260,6 +287,10 @@ def build_query(text: str, synonyms: dict[str, list[list[str]]], filters: Filter
         if number:
             matches.append((occur.Should, q.const_score_query(q.term_query(SCHEMA, "numbers", number), NUMBER_BOOST)))
         clauses.append((occur.Must, q.boolean_query(matches)))
+        # Every word found for real (as a word, a synonym or an amount) outranks any typo or word
+        # part, whatever else ranks it up (ordered before, favourite): «sukker» lists «Farin» first.
+        clauses.append((occur.Should, q.const_score_query(
+            q.boolean_query([(occur.Must, _strong(w, synonyms)) for w in words]), STRONG_BOOST)))
     else:
         clauses.append((occur.Must, q.all_query()))
     if not filters.include_hidden:
