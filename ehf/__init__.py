@@ -17,10 +17,10 @@ from ehf.catalogue import (
     iter_catalogue,
     write_catalogue,
 )
+from ehf.components import ItemInstance
 from ehf.despatch_advice import (
     DespatchAdvice,
     DespatchLine,
-    ItemInstance,
     build_despatch_advice,
     parse_despatch_advice,
 )

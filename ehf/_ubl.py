@@ -188,7 +188,12 @@ def fill_party(
         add(add(postal, "cac:AddressLine"), "cbc:Line", party.address_line)
         add(add(postal, "cac:Country"), "cbc:IdentificationCode", party.country_code)
     if legal_name:
-        add(add(el, "cac:PartyLegalEntity"), "cbc:RegistrationName", party.name)
+        legal = add(el, "cac:PartyLegalEntity")
+        add(legal, "cbc:RegistrationName", party.name)
+        add(legal, "cbc:CompanyID", party.company_id, schemeID=party.company_id_scheme)
+        registration = add(legal, "cac:RegistrationAddress")
+        add(registration, "cbc:CityName", party.registration_city)
+        add(add(registration, "cac:Country"), "cbc:IdentificationCode", party.registration_country)
     if contact:
         person = add(el, "cac:Contact")
         add(person, "cbc:Name", party.contact_name)
@@ -361,6 +366,11 @@ def party(el: etree._Element | None) -> PartyRef | None:
         contact_name=text(el, "cac:Contact/cbc:Name"),
         contact_telephone=text(el, "cac:Contact/cbc:Telephone"),
         contact_email=text(el, "cac:Contact/cbc:ElectronicMail"),
+        company_id=text(el, "cac:PartyLegalEntity/cbc:CompanyID"),
+        company_id_scheme=attr(el, "cac:PartyLegalEntity/cbc:CompanyID", "schemeID"),
+        registration_city=text(el, "cac:PartyLegalEntity/cac:RegistrationAddress/cbc:CityName"),
+        registration_country=text(el, "cac:PartyLegalEntity/cac:RegistrationAddress/cac:Country"
+                                  "/cbc:IdentificationCode"),
     )
 
 

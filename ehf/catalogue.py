@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import IO, Final
 
 from lxml import etree
@@ -28,9 +29,12 @@ from ehf._ubl import (
     NSMAP,
     XML_SPACE,
     add,
+    add_address,
     add_id,
     add_period,
     add_tax_category,
+    address,
+    attr,
     fill_party,
     identifiers,
     party,
@@ -43,7 +47,26 @@ from ehf._ubl import (
     to_decimal,
     unless_same,
 )
+from ehf.components import (
+    Dimension,
+    HazardousItem,
+    ItemInstance,
+    ItemProperty,
+    Measure,
+    add_dimension,
+    add_hazardous,
+    add_instance,
+    add_measure,
+    add_property,
+    properties,
+    read_dimensions,
+    read_hazardous,
+    read_instance,
+    read_measure,
+    read_properties,
+)
 from ehf.errors import EhfError
+from ehf.model import Address
 from ehf.namespaces import CAC, CATALOGUE
 from ehf.parties import PartyRef, Period
 from ehf.xmlsafe import SAFE_PARSER_OPTIONS, refuse_doctype
@@ -68,6 +91,46 @@ class Classification:
     code: str
     list_id: str  # e.g. "TST" (UNSPSC), "MP", "STI"
     list_version_id: str | None = None
+    name: str | None = None  # the code's name attribute
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """An Item/Certificate: an eco label, a safety or quality certificate."""
+
+    id: str
+    type_code: str  # CertificateTypeCode
+    type: str  # CertificateType
+    remarks: str | None = None
+    issuer: str | None = None  # IssuerParty/PartyName/Name
+    document_ids: tuple[str, ...] = ()  # DocumentReference/ID
+
+
+class Relation(StrEnum):
+    """How a RelatedItem relates to the line's item (one UBL element per kind, in UBL order)."""
+
+    COMPONENT = "ComponentRelatedItem"
+    ACCESSORY = "AccessoryRelatedItem"
+    REQUIRED = "RequiredRelatedItem"
+    REPLACEMENT = "ReplacementRelatedItem"
+    COMPLEMENTARY = "ComplementaryRelatedItem"
+    REPLACED = "ReplacedRelatedItem"
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    relation: Relation
+    id: str  # the related catalogue line's ID
+    quantity: Measure | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """ItemComparison: a price per comparison quantity (e.g. per litre)."""
+
+    price: Decimal | None = None
+    currency: str | None = None
+    quantity: Measure | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +141,9 @@ class Attachment:
     uri: str | None = None
     document_type_code: str | None = None  # e.g. "PRODUCT_IMAGE"
     description: str | None = None
+    embedded: str | None = None  # EmbeddedDocumentBinaryObject (base64 text, kept as is)
+    mime_code: str | None = None
+    filename: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +160,8 @@ class CatalogueHeader:
     seller: PartyRef | None = None
     customer: PartyRef | None = None
     profile_id: str | None = None  # as read; the writer chooses from its arguments
+    source_catalogue_id: str | None = None  # SourceCatalogueReference/ID
+    trading_terms: str | None = None  # TradingTerms/Information
 
 
 @dataclass(frozen=True)
@@ -127,7 +195,30 @@ class CatalogueItem:
     vat_percent: Decimal | None = None
     origin_country: str | None = None
     attachments: tuple[Attachment, ...] = ()
-    properties: tuple[tuple[str, str], ...] = ()  # AdditionalItemProperty (name, value)
+    properties: tuple[ItemProperty, ...] = ()  # AdditionalItemProperty; unpacks as (name, value)
+    min_order_unit: str | None = None  # MinimumOrderQuantity's own unit; None: the orderable unit
+    max_order_unit: str | None = None
+    order_increment: Decimal | None = None  # OrderQuantityIncrementNumeric
+    warranty: str | None = None  # WarrantyInformation
+    pack_level: str | None = None  # PackLevelCode (GS1 7009)
+    comparisons: tuple[Comparison, ...] = ()
+    related: tuple[RelatedItem, ...] = ()
+    lead_time: Measure | None = None  # RequiredItemLocationQuantity/LeadTimeMeasure
+    location_min_quantity: Measure | None = None  # RequiredItemLocationQuantity/MinimumQuantity
+    location_max_quantity: Measure | None = None
+    territory: Address | None = None  # RequiredItemLocationQuantity/ApplicableTerritoryAddress
+    price_type: str | None = None  # Price/PriceType
+    orderable_unit_factor: Decimal | None = None  # Price/OrderableUnitFactorRate
+    pack_quantity: Measure | None = None  # Item/PackQuantity
+    hazardous: tuple[HazardousItem, ...] = ()
+    manufacturer: str | None = None  # ManufacturerParty/PartyName/Name
+    instances: tuple[ItemInstance, ...] = ()
+    certificates: tuple[Certificate, ...] = ()
+    dimensions: tuple[Dimension, ...] = ()  # Item/Dimension (length, weight, ...)
+    transaction_actions: tuple[str, ...] = ()  # TransactionConditions/ActionCode, e.g. NON_RETURNABLE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "properties", properties(self.properties))
 
     @property
     def discontinued(self) -> bool:
@@ -243,6 +334,8 @@ def _parse_header(root: etree._Element) -> CatalogueHeader:
         seller=party(root.find("cac:SellerSupplierParty/cac:Party", NSMAP)),
         customer=party(root.find("cac:ContractorCustomerParty/cac:Party", NSMAP)),
         profile_id=text(root, "cbc:ProfileID"),
+        source_catalogue_id=text(root, "cac:SourceCatalogueReference/cbc:ID"),
+        trading_terms=text(root, "cac:TradingTerms/cbc:Information"),
     )
 
 
@@ -262,7 +355,9 @@ def parse_catalogue_line(line: etree._Element) -> CatalogueItem:
     content = _first(lc, "cbc:ContentUnitQuantity")
     standard = _first(_index(_first(ic, "cac:StandardItemIdentification")), "cbc:ID")
     tax = _index(_first(ic, "cac:ClassifiedTaxCategory"))
+    location = _first(lc, "cac:RequiredItemLocationQuantity")
     orderable = _text(lc, "cbc:OrderableIndicator")
+    quantity_unit = _text(lc, "cbc:OrderableUnit") or (content.get("unitCode") if content is not None else None) or "EA"
     line_id = _text(lc, "cbc:ID")
     name = _text(ic, "cbc:Name")
     if line_id is None or name is None:
@@ -279,7 +374,7 @@ def parse_catalogue_line(line: etree._Element) -> CatalogueItem:
         keywords=tuple(t for el in ic.get(_T["cbc:Keyword"], ()) if (t := _el_text(el)) is not None),
         brand=_text(ic, "cbc:BrandName"),
         classifications=tuple(
-            Classification(el.text or "", el.get("listID") or "", el.get("listVersionID"))
+            Classification(el.text or "", el.get("listID") or "", el.get("listVersionID"), el.get("name"))
             for cc in ic.get(_T["cac:CommodityClassification"], ())
             for el in cc
             if el.tag == _T["cbc:ItemClassificationCode"] and _el_text(el) is not None
@@ -298,9 +393,7 @@ def parse_catalogue_line(line: etree._Element) -> CatalogueItem:
         price_base_quantity=_number(base),
         price_base_unit_code=unless_same(
             base.get("unitCode") if base is not None else None,
-            _text(lc, "cbc:OrderableUnit")
-            or (content.get("unitCode") if content is not None else None)
-            or "EA",
+            quantity_unit,
         ),
         price_validity=period(_first(pc, "cac:ValidityPeriod")),
         vat_category=_text(tax, "cbc:ID"),
@@ -312,14 +405,55 @@ def parse_catalogue_line(line: etree._Element) -> CatalogueItem:
                 uri=text(ref, "cac:Attachment/cac:ExternalReference/cbc:URI"),
                 document_type_code=text(ref, "cbc:DocumentTypeCode"),
                 description=text(ref, "cbc:DocumentDescription"),
+                embedded=text(ref, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject"),
+                mime_code=attr(ref, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "mimeCode"),
+                filename=attr(ref, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "filename"),
             )
             for ref in ic.get(_T["cac:ItemSpecificationDocumentReference"], ())
         ),
-        properties=tuple(
-            (name, value)
-            for prop in ic.get(_T["cac:AdditionalItemProperty"], ())
-            if (name := text(prop, "cbc:Name")) is not None and (value := text(prop, "cbc:Value")) is not None
-        ),
+        properties=read_properties(item),
+        min_order_unit=unless_same(_unit(_first(lc, "cbc:MinimumOrderQuantity")), quantity_unit),
+        max_order_unit=unless_same(_unit(_first(lc, "cbc:MaximumOrderQuantity")), quantity_unit),
+        order_increment=_number(_first(lc, "cbc:OrderQuantityIncrementNumeric")),
+        warranty=_text(lc, "cbc:WarrantyInformation"),
+        pack_level=_text(lc, "cbc:PackLevelCode"),
+        comparisons=tuple(
+            Comparison(_number(_first(cc, "cbc:PriceAmount")), _unit(_first(cc, "cbc:PriceAmount"), "currencyID"),
+                       read_measure(c, "cbc:Quantity"))
+            for c in lc.get(_T["cac:ItemComparison"], ()) if (cc := _index(c)) is not None),
+        related=tuple(
+            RelatedItem(relation, text(r, "cbc:ID") or "", read_measure(r, "cbc:Quantity"))
+            for relation in Relation for r in lc.get(_T[f"cac:{relation.value}"], ())),
+        lead_time=read_measure(location, "cbc:LeadTimeMeasure"),
+        location_min_quantity=read_measure(location, "cbc:MinimumQuantity"),
+        location_max_quantity=read_measure(location, "cbc:MaximumQuantity"),
+        territory=address(_first(_index(location), "cac:ApplicableTerritoryAddress")),
+        price_type=_text(pc, "cbc:PriceType"),
+        orderable_unit_factor=_number(_first(pc, "cbc:OrderableUnitFactorRate")),
+        pack_quantity=read_measure(item, "cbc:PackQuantity"),
+        hazardous=read_hazardous(item),
+        manufacturer=text(item, "cac:ManufacturerParty/cac:PartyName/cbc:Name"),
+        instances=tuple(read_instance(i) for i in ic.get(_T["cac:ItemInstance"], ())),
+        certificates=tuple(_certificate(c) for c in ic.get(_T["cac:Certificate"], ())),
+        dimensions=read_dimensions(item, "cac:Dimension"),
+        transaction_actions=tuple(t for a in item.iterfind("cac:TransactionConditions/cbc:ActionCode", NSMAP)
+                                  if (t := _el_text(a)) is not None),
+    )
+
+
+def _unit(el: etree._Element | None, name: str = "unitCode") -> str | None:
+    return (el.get(name) or None) if el is not None else None
+
+
+def _certificate(el: etree._Element) -> Certificate:
+    return Certificate(
+        id=text(el, "cbc:ID") or "",
+        type_code=text(el, "cbc:CertificateTypeCode") or "",
+        type=text(el, "cbc:CertificateType") or "",
+        remarks=text(el, "cbc:Remarks"),
+        issuer=text(el, "cac:IssuerParty/cac:PartyName/cbc:Name"),
+        document_ids=tuple(t for d in el.iterfind("cac:DocumentReference/cbc:ID", NSMAP)
+                           if (t := _el_text(d)) is not None),
     )
 
 
@@ -463,6 +597,7 @@ def _header_elements(header: CatalogueHeader, customization: str, profile_id: st
         # ValidityPeriod is mandatory in T19; an open period still needs content.
         add(validity, "cbc:StartDate", header.issue_date)
     add(add(root, "cac:ReferencedContract"), "cbc:ID", header.contract_id)
+    add(add(root, "cac:SourceCatalogueReference"), "cbc:ID", header.source_catalogue_id)
     # ProviderParty and ReceiverParty are of the Party type themselves (no cac:Party child)
     for tag, p in (("cac:ProviderParty", header.provider), ("cac:ReceiverParty", header.receiver)):
         fill_party(add(root, tag), p, legal_name=True, address=True)
@@ -471,7 +606,9 @@ def _header_elements(header: CatalogueHeader, customization: str, profile_id: st
         ("cac:ContractorCustomerParty", header.customer),
     ):
         if other is not None:
-            fill_party(add(add(root, tag), "cac:Party"), other, legal_name=False, trade_name=True, address=True)
+            fill_party(add(add(root, tag), "cac:Party"), other, legal_name=False, trade_name=True, address=True,
+                       contact=True)
+    add(add(root, "cac:TradingTerms"), "cbc:Information", header.trading_terms)
     prune_empty(root)
     return list(root)
 
@@ -485,14 +622,32 @@ def _line_element(item: CatalogueItem) -> etree._Element:
     add(line, "cbc:OrderableUnit", item.orderable_unit)
     add(line, "cbc:ContentUnitQuantity", item.content_quantity, unitCode=item.content_unit_code)
     quantity_unit = item.orderable_unit or item.content_unit_code or "EA"
-    add(line, "cbc:MinimumOrderQuantity", item.min_order_quantity, unitCode=quantity_unit)
-    add(line, "cbc:MaximumOrderQuantity", item.max_order_quantity, unitCode=quantity_unit)
+    add(line, "cbc:OrderQuantityIncrementNumeric", item.order_increment)
+    add(line, "cbc:MinimumOrderQuantity", item.min_order_quantity, unitCode=item.min_order_unit or quantity_unit)
+    add(line, "cbc:MaximumOrderQuantity", item.max_order_quantity, unitCode=item.max_order_unit or quantity_unit)
+    add(line, "cbc:WarrantyInformation", item.warranty)
+    add(line, "cbc:PackLevelCode", item.pack_level)
     if item.line_validity is not None:
         add_period(line, "cac:LineValidityPeriod", item.line_validity)
+    for comparison in item.comparisons:
+        compared = add(line, "cac:ItemComparison")
+        add(compared, "cbc:PriceAmount", comparison.price, currencyID=comparison.currency)
+        add_measure(compared, "cbc:Quantity", comparison.quantity)
+    for relation in Relation:
+        for related in item.related:
+            if related.relation is relation:
+                el = add(line, f"cac:{relation.value}")
+                add(el, "cbc:ID", related.id)
+                add_measure(el, "cbc:Quantity", related.quantity)
+    location = add(line, "cac:RequiredItemLocationQuantity")
+    add_measure(location, "cbc:LeadTimeMeasure", item.lead_time)
+    add_measure(location, "cbc:MinimumQuantity", item.location_min_quantity)
+    add_measure(location, "cbc:MaximumQuantity", item.location_max_quantity)
+    add_address(location, "cac:ApplicableTerritoryAddress", item.territory)
     if item.price is not None:
         if not item.currency:
             raise EhfError(f"Catalogue line {item.line_id}: a price needs a currency.")
-        price = add(add(line, "cac:RequiredItemLocationQuantity"), "cac:Price")
+        price = add(location, "cac:Price")
         add(price, "cbc:PriceAmount", item.price, currencyID=item.currency)
         add(
             price,
@@ -500,10 +655,13 @@ def _line_element(item: CatalogueItem) -> etree._Element:
             item.price_base_quantity,
             unitCode=item.price_base_unit_code or quantity_unit,
         )
+        add(price, "cbc:PriceType", item.price_type)
+        add(price, "cbc:OrderableUnitFactorRate", item.orderable_unit_factor)
         if item.price_validity is not None:
             add_period(price, "cac:ValidityPeriod", item.price_validity)
     el = add(line, "cac:Item")
     add(el, "cbc:Description", item.description)
+    add_measure(el, "cbc:PackQuantity", item.pack_quantity)
     add(el, "cbc:PackSizeNumeric", item.pack_size)
     add(el, "cbc:Name", item.name)
     for keyword in item.keywords:
@@ -518,7 +676,10 @@ def _line_element(item: CatalogueItem) -> etree._Element:
         add(ref, "cbc:ID", att.id)
         add(ref, "cbc:DocumentTypeCode", att.document_type_code)
         add(ref, "cbc:DocumentDescription", att.description)
-        add(add(add(ref, "cac:Attachment"), "cac:ExternalReference"), "cbc:URI", att.uri)
+        attachment = add(ref, "cac:Attachment")
+        add(attachment, "cbc:EmbeddedDocumentBinaryObject", att.embedded, mimeCode=att.mime_code,
+            filename=att.filename)
+        add(add(attachment, "cac:ExternalReference"), "cbc:URI", att.uri)
     add(add(el, "cac:OriginCountry"), "cbc:IdentificationCode", item.origin_country)
     for c in item.classifications:
         add(
@@ -527,13 +688,30 @@ def _line_element(item: CatalogueItem) -> etree._Element:
             c.code,
             listID=c.list_id,
             listVersionID=c.list_version_id,
+            name=c.name,
         )
+    for action in item.transaction_actions:
+        add(add(el, "cac:TransactionConditions"), "cbc:ActionCode", action)
+    for hazard in item.hazardous:
+        add_hazardous(el, hazard)
     if item.vat_category:
         add_tax_category(el, "cac:ClassifiedTaxCategory", item.vat_category, item.vat_percent)
-    for name, value in item.properties:
-        prop = add(el, "cac:AdditionalItemProperty")
-        add(prop, "cbc:Name", name)
-        add(prop, "cbc:Value", value)
+    for prop in item.properties:
+        add_property(el, prop)
+    add(add(add(el, "cac:ManufacturerParty"), "cac:PartyName"), "cbc:Name", item.manufacturer)
+    for instance in item.instances:
+        add_instance(el, instance)
+    for certificate in item.certificates:
+        cert = add(el, "cac:Certificate")
+        add(cert, "cbc:ID", certificate.id)
+        add(cert, "cbc:CertificateTypeCode", certificate.type_code)
+        add(cert, "cbc:CertificateType", certificate.type)
+        add(cert, "cbc:Remarks", certificate.remarks)
+        add(add(add(cert, "cac:IssuerParty"), "cac:PartyName"), "cbc:Name", certificate.issuer)
+        for document_id in certificate.document_ids:
+            add(add(cert, "cac:DocumentReference"), "cbc:ID", document_id)
+    for dimension in item.dimensions:
+        add_dimension(el, "cac:Dimension", dimension)
     # prune_empty skips the element it is given, so wrap the line for the pass.
     holder = etree.Element("holder")
     holder.append(line)
@@ -543,6 +721,10 @@ def _line_element(item: CatalogueItem) -> etree._Element:
 
 __all__ = [
     "Attachment",
+    "Certificate",
+    "Comparison",
+    "RelatedItem",
+    "Relation",
     "CatalogueHeader",
     "CatalogueItem",
     "CatalogueReader",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -47,6 +48,27 @@ class ItemProperty:
     def __iter__(self) -> Iterator[str]:
         """``name, value = prop`` (value "" when absent), as when properties were pairs."""
         return iter((self.name, self.value or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    """A measured dimension (MeasurementDimension, Item/Dimension), e.g. ``AAB`` gross weight."""
+
+    attribute_id: str
+    measure: Measure | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemInstance:
+    """One traced instance of a delivered item (Item/ItemInstance): serial and lot numbers."""
+
+    serial_id: str | None = None
+    lot_number: str | None = None  # LotIdentification/LotNumberID
+    lot_expiry: date | None = None  # LotIdentification/ExpiryDate
+    trace_id: str | None = None  # ProductTraceID, e.g. a UDI
+    trace_scheme: str | None = None
+    manufacture_date: date | None = None
+    best_before: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +118,26 @@ def add_property(parent: etree._Element, prop: ItemProperty) -> None:
     _sub(el, "cbc:ValueQualifier", prop.qualifier)
 
 
+def add_instance(parent: etree._Element, i: ItemInstance) -> None:
+    el = etree.SubElement(parent, f"{{{CAC}}}ItemInstance")
+    _sub(el, "cbc:ProductTraceID", i.trace_id, schemeID=i.trace_scheme)
+    _sub(el, "cbc:ManufactureDate", i.manufacture_date)
+    _sub(el, "cbc:BestBeforeDate", i.best_before)
+    _sub(el, "cbc:SerialID", i.serial_id)
+    if i.lot_number or i.lot_expiry:
+        lot = etree.SubElement(el, f"{{{CAC}}}LotIdentification")
+        _sub(lot, "cbc:LotNumberID", i.lot_number)
+        _sub(lot, "cbc:ExpiryDate", i.lot_expiry)
+    if not len(el):
+        parent.remove(el)
+
+
+def add_dimension(parent: etree._Element, tag: str, d: Dimension) -> None:
+    el = etree.SubElement(parent, f"{{{CAC}}}{tag.split(':')[1]}")
+    _sub(el, "cbc:AttributeID", d.attribute_id)
+    add_measure(el, "cbc:Measure", d.measure)
+
+
 def add_hazardous(parent: etree._Element, item: HazardousItem) -> None:
     el = etree.SubElement(parent, f"{{{CAC}}}HazardousItem")
     _sub(el, "cbc:UNDGCode", item.undg_code)
@@ -130,6 +172,35 @@ def read_measure(el: etree._Element | None, path: str) -> Measure | None:
     if not number.is_finite():
         raise EhfError(f"{path}: {value!r} is not a finite number.")
     return Measure(number, _attr(el, path, "unitCode"))
+
+
+def _date(el: etree._Element, path: str) -> date | None:
+    value = _text(el, path)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise EhfError(f"{path}: {value!r} is not a YYYY-MM-DD date.") from None
+
+
+def read_instance(el: etree._Element) -> ItemInstance:
+    return ItemInstance(
+        serial_id=_text(el, "cbc:SerialID"),
+        lot_number=_text(el, "cac:LotIdentification/cbc:LotNumberID"),
+        lot_expiry=_date(el, "cac:LotIdentification/cbc:ExpiryDate"),
+        trace_id=_text(el, "cbc:ProductTraceID"),
+        trace_scheme=_attr(el, "cbc:ProductTraceID", "schemeID"),
+        manufacture_date=_date(el, "cbc:ManufactureDate"),
+        best_before=_date(el, "cbc:BestBeforeDate"),
+    )
+
+
+def read_dimensions(el: etree._Element | None, tag: str) -> tuple[Dimension, ...]:
+    if el is None:
+        return ()
+    return tuple(Dimension(_text(d, "cbc:AttributeID") or "", read_measure(d, "cbc:Measure"))
+                 for d in el.iterfind(tag, _NS))
 
 
 def read_property(el: etree._Element) -> ItemProperty:

@@ -52,14 +52,20 @@ from ehf._ubl import (
     to_decimal,
 )
 from ehf.components import (
+    Dimension,
     HazardousItem,
+    ItemInstance,
     ItemProperty,
     Measure,
+    add_dimension,
     add_hazardous,
+    add_instance,
     add_measure,
     add_property,
     properties,
+    read_dimensions,
     read_hazardous,
+    read_instance,
     read_measure,
     read_properties,
 )
@@ -76,27 +82,6 @@ EHF_CUSTOMIZATION: Final = (
     "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3:extended:urn:fdc:anskaffelser.no:2019:ehf:spec:3.0"
 )
 EHF_PROFILE: Final = "urn:fdc:anskaffelser.no:2019:ehf:postaward:g3:05:1.0"
-
-
-@dataclass(frozen=True)
-class ItemInstance:
-    """One traced instance of a delivered item (Item/ItemInstance): serial and lot numbers."""
-
-    serial_id: str | None = None
-    lot_number: str | None = None  # LotIdentification/LotNumberID
-    lot_expiry: date | None = None  # LotIdentification/ExpiryDate
-    trace_id: str | None = None  # ProductTraceID, e.g. a UDI
-    trace_scheme: str | None = None
-    manufacture_date: date | None = None
-    best_before: date | None = None
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """A measurement of a transport handling unit (MeasurementDimension), e.g. ``AAB`` weight."""
-
-    attribute_id: str
-    measure: Measure | None = None
 
 
 @dataclass(frozen=True)
@@ -292,22 +277,9 @@ def _parse_handling_unit(el: etree._Element) -> HandlingUnit:
         type_code=text(el, "cbc:TransportHandlingUnitTypeCode"),
         hazardous_risk=None if risk is None else risk.strip() == "true",
         shipping_marks=text(el, "cbc:ShippingMarks"),
-        dimensions=tuple(Dimension(text(d, "cbc:AttributeID") or "", read_measure(d, "cbc:Measure"))
-                         for d in el.iterfind("cac:MeasurementDimension", NSMAP)),
+        dimensions=read_dimensions(el, "cac:MeasurementDimension"),
         packages=tuple(Package(text(p, "cbc:ID"), text(p, "cbc:PackagingTypeCode"))
                        for p in el.iterfind("cac:Package", NSMAP)),
-    )
-
-
-def _parse_instance(el: etree._Element) -> ItemInstance:
-    return ItemInstance(
-        serial_id=text(el, "cbc:SerialID"),
-        lot_number=text(el, "cac:LotIdentification/cbc:LotNumberID"),
-        lot_expiry=date_value(el, "cac:LotIdentification/cbc:ExpiryDate"),
-        trace_id=text(el, "cbc:ProductTraceID"),
-        trace_scheme=attr(el, "cbc:ProductTraceID", "schemeID"),
-        manufacture_date=date_value(el, "cbc:ManufactureDate"),
-        best_before=date_value(el, "cbc:BestBeforeDate"),
     )
 
 
@@ -328,7 +300,7 @@ def _parse_line(el: etree._Element) -> DespatchLine:
         sellers_item_id=text(el, f"{item}/cac:SellersItemIdentification/cbc:ID"),
         standard_item_id=text(el, f"{item}/cac:StandardItemIdentification/cbc:ID"),
         standard_item_scheme=attr(el, f"{item}/cac:StandardItemIdentification/cbc:ID", "schemeID"),
-        instances=tuple(_parse_instance(i) for i in el.findall(f"{item}/cac:ItemInstance", NSMAP)),
+        instances=tuple(read_instance(i) for i in el.findall(f"{item}/cac:ItemInstance", NSMAP)),
         sales_order_line_id=text(el, "cac:OrderLineReference/cbc:SalesOrderLineID"),
         documents=tuple(document_reference(d) for d in el.iterfind("cac:DocumentReference", NSMAP)),
         sellers_item_extended_id=text(el, f"{item}/cac:SellersItemIdentification/cbc:ExtendedID"),
@@ -425,9 +397,7 @@ def _handling_unit(el: etree._Element, u: HandlingUnit) -> None:
         add(el, "cbc:HazardousRiskIndicator", "true" if u.hazardous_risk else "false")
     add(el, "cbc:ShippingMarks", u.shipping_marks)
     for d in u.dimensions:
-        dimension = add(el, "cac:MeasurementDimension")
-        add(dimension, "cbc:AttributeID", d.attribute_id)
-        add_measure(dimension, "cbc:Measure", d.measure)
+        add_dimension(el, "cac:MeasurementDimension", d)
     for p in u.packages:
         package = add(el, "cac:Package")
         add(package, "cbc:ID", p.id)
@@ -466,14 +436,7 @@ def _build_line(el: etree._Element, line: DespatchLine) -> None:
     for prop in line.properties:
         add_property(item, prop)
     for i in line.instances:
-        instance = add(item, "cac:ItemInstance")
-        add(instance, "cbc:ProductTraceID", i.trace_id, schemeID=i.trace_scheme)
-        add(instance, "cbc:ManufactureDate", i.manufacture_date)
-        add(instance, "cbc:BestBeforeDate", i.best_before)
-        add(instance, "cbc:SerialID", i.serial_id)
-        lot = add(instance, "cac:LotIdentification")
-        add(lot, "cbc:LotNumberID", i.lot_number)
-        add(lot, "cbc:ExpiryDate", i.lot_expiry)
+        add_instance(item, i)
     for shipment in line.shipments:
         line_shipment = add(el, "cac:Shipment")
         add(line_shipment, "cbc:ID", shipment.id)

@@ -41,6 +41,10 @@ class PartyRef:
     contact_telephone: str | None = None  # Contact/Telephone
     contact_email: str | None = None  # Contact/ElectronicMail
     more_party_ids: tuple[tuple[str, str | None], ...] = ()  # further PartyIdentification (id, scheme)
+    company_id: str | None = None  # PartyLegalEntity/CompanyID (organisation number)
+    company_id_scheme: str | None = None
+    registration_city: str | None = None  # PartyLegalEntity/RegistrationAddress/CityName
+    registration_country: str | None = None  # PartyLegalEntity/RegistrationAddress/Country
 
 
 @dataclass(frozen=True)

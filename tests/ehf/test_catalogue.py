@@ -23,11 +23,13 @@ from ehf.catalogue import (
     CatalogueHeader,
     CatalogueItem,
     CatalogueReader,
+    Certificate,
     Classification,
     build_catalogue,
     iter_catalogue,
     write_catalogue,
 )
+from ehf.components import Dimension, Measure
 from ehf.errors import EhfError
 from ehf.parties import PartyRef, Period
 from ehf.rules import t19
@@ -137,7 +139,13 @@ def test_official_example_fields() -> None:
         "S",
         18,
     )
-    assert first.classifications == (Classification("20101601", "MP", "19.0501"),)
+    assert first.classifications == (Classification("20101601", "MP", "19.0501", "Office furniture"),)
+    # the fields buyers need: pack quantity, certificates, dimensions, order quantities with their unit
+    assert first.pack_quantity == Measure(Decimal(1), "LBR")
+    assert first.certificates[0] == Certificate("123450", "SVANEN", "Environmental", "Svanen", "NA")
+    assert first.dimensions[0] == Dimension("LN", Measure(Decimal("0.1"), "MTR"))
+    assert (first.min_order_quantity, first.max_order_quantity, first.min_order_unit) == (1, 100, None)
+    assert (first.warranty, first.pack_level) == ("text", "TU")
     assert (first.action_code, first.orderable, first.orderable_unit, first.pack_size) == (
         "Update",
         True,

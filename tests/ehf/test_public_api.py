@@ -38,7 +38,9 @@ MODULES = {
     "ehf.sbdh": ["wrap", "unwrap", "is_sbdh"],
     "ehf.codelists": ["UNECEREC20", "UNECEREC21", "ISO4217"],
     "ehf.orgnr": ["is_valid_orgnr", "is_valid_gln", "is_valid_gtin"],
-    "ehf.catalogue": ["Classification", "iter_catalogue"],
+    "ehf.catalogue": ["Classification", "iter_catalogue", "Certificate", "RelatedItem", "Relation", "Comparison"],
+    "ehf.components": ["Measure", "ItemProperty", "ItemInstance", "HazardousItem", "Dimension"],
+    "ehf.despatch_advice": ["HandlingUnit", "LineShipment", "Package", "Consignment"],
 }
 
 
