@@ -15,6 +15,8 @@ from webshop import (
     security,
 )
 from webshop import sqlite as _sqlite  # noqa: F401  (registers the SQLite pragmas)
+from webshop.admin.users_views import account_bp
+from webshop.admin.users_views import bp as users_bp
 from webshop.admin.views import bp as admin_bp
 from webshop.api.views import bp as api_bp
 from webshop.approvals.views import bp as approvals_bp
@@ -60,7 +62,7 @@ def create_app(config: type[Config] = Config, **overrides: Any) -> Flask:
     login_manager.login_message = None
 
     for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp, api_bp, curation_bp,
-               supplier_bp, supplier_api_bp, health_bp, backup_bp):
+               supplier_bp, supplier_api_bp, health_bp, backup_bp, users_bp, account_bp):
         app.register_blueprint(bp)
     connect_all()  # every receiver of the order signals: webshop/subscriptions.py
     register_templating(app)

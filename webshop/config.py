@@ -72,6 +72,16 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    # Invitation and password-reset mails (webshop/mail.py): "smtp", or "outbox" (.eml files in
+    # MAIL_OUTBOX_DIR, default a "mail" folder beside OUTBOX_DIR). Unset: smtp when MAIL_SERVER is set.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or None
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR") or None
+    # How long an invitation link and a password-reset link stay valid (each works once).
+    USER_INVITE_DAYS = int(os.environ.get("USER_INVITE_DAYS") or 7)
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES") or 60)
+    # Password-reset requests per e-mail address and per client address per hour.
+    PASSWORD_RESET_MAX_PER_ACCOUNT = int(os.environ.get("PASSWORD_RESET_MAX_PER_ACCOUNT") or 3)
+    PASSWORD_RESET_MAX_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_MAX_PER_ADDRESS") or 20)
     # Log lines on stderr (webshop/logs.py): a level name, and "keyvalue" or "json".
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "keyvalue").lower()

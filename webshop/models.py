@@ -1,4 +1,5 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
+from webshop.admin.users_models import AccountToken  # noqa: F401  (issue 16: invitation and reset links)
 from webshop.approvals.models import (  # noqa: F401  (approval policy and route snapshot tables)
     ApprovalDecision,
     ApprovalPolicy,

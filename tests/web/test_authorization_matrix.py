@@ -59,6 +59,7 @@ class Rule:
     params: dict[str, str] = field(default_factory=dict)
     data: dict[str, str] = field(default_factory=dict)
     stage: int = 0
+    wide: frozenset[str] = frozenset()  # roles that reach ORG objects of their whole collaboration
 
 
 def R(*allow: str, **kw) -> Rule:
@@ -159,6 +160,21 @@ RULES: dict[str, Rule] = {
     "curation.request_sent": R(CENTRAL_BUYER, objects=COLLAB),
     "curation.synonyms": R(CENTRAL_BUYER),
     "curation.delete_synonyms": R(CENTRAL_BUYER, objects=COLLAB, stage=1),
+    # user administration (issue 16): the coordinator for the municipality, the central buyer for the
+    # collaboration; deactivating the orderer runs late and reactivating after it
+    "users.index": R(COORDINATOR, CENTRAL_BUYER),
+    "users.invite": R(COORDINATOR, CENTRAL_BUYER),
+    "users.import_csv": R(COORDINATOR, CENTRAL_BUYER),
+    "users.detail": R(COORDINATOR, CENTRAL_BUYER, objects=ORG, wide=frozenset({CENTRAL_BUYER})),
+    "users.grant": R(COORDINATOR, CENTRAL_BUYER, objects=ORG, wide=frozenset({CENTRAL_BUYER})),
+    "users.revoke": R(COORDINATOR, CENTRAL_BUYER, objects=ORG, wide=frozenset({CENTRAL_BUYER}),
+                      params={"assignment_id": "999999"}),
+    "users.resend": R(COORDINATOR, CENTRAL_BUYER, objects=ORG, wide=frozenset({CENTRAL_BUYER})),
+    "users.deactivate": R(COORDINATOR, CENTRAL_BUYER, objects=ORG, wide=frozenset({CENTRAL_BUYER}), stage=6),
+    "users.reactivate": R(COORDINATOR, CENTRAL_BUYER, objects=ORG, wide=frozenset({CENTRAL_BUYER}), stage=7),
+    # the one-time links: no login; an unknown token is not found for anyone
+    "account.set_password": R(anon="404", deny="404", params={"token": "no-such-token"}),
+    "account.forgot": R(*ROLES, anon="ok"),
 }
 # Where the rule differs by method (a page anyone of the group may read, a change only some may make).
 METHOD_RULES: dict[tuple[str, str], Rule] = {
@@ -367,6 +383,8 @@ def _expected(rule: Rule, person: Person, side: str) -> str:
         return rule.anon
     away = ((rule.objects == ORG and side != person.municipality)
             or (rule.objects == COLLAB and SIDE_COLLABORATION[side] != person.collaboration))
+    if rule.objects == ORG and person.role in rule.wide:  # e.g. the central buyer: every municipality of theirs
+        away = SIDE_COLLABORATION[side] != person.collaboration
     if person.role not in rule.allow:
         if away and rule.deny_roles:
             return rule.away  # the object check answers first: not found

@@ -7,11 +7,8 @@ gets an in-app notification and, when ``MAIL_SERVER`` is configured, an e-mail.
 """
 from __future__ import annotations
 
-import smtplib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -27,6 +24,7 @@ from webshop.approvals.queries import current_step
 from webshop.approvals.services import organisation_policy
 from webshop.dbtypes import utcnow
 from webshop.extensions import db
+from webshop.mail import MailSettings, send_mails  # noqa: F401  (MailSettings: imported from here too)
 from webshop.orders.models import Order
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Role, RoleAssignment, User
@@ -93,40 +91,6 @@ def escalate_and_remind(*, mail_from: str = "innkjop@localhost") -> ReminderResu
             mails.append(message)
     db.session.flush()
     return result
-
-
-@dataclass(frozen=True)
-class MailSettings:
-    """Where reminders are sent: the app's MAIL_* settings (``MAIL_SERVER`` may carry ":port")."""
-
-    server: str
-    port: int = 25
-    username: str | None = None
-    password: str | None = None
-    use_tls: bool = False
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> MailSettings | None:
-        server = config.get("MAIL_SERVER")
-        if not server:
-            return None
-        host, _, port = str(server).partition(":")
-        return cls(host, int(port or config.get("MAIL_PORT") or 25), config.get("MAIL_USERNAME") or None,
-                   config.get("MAIL_PASSWORD") or None, bool(config.get("MAIL_USE_TLS")))
-
-
-def send_mails(mails: list[EmailMessage], settings: MailSettings) -> int:
-    """Send through a real SMTP server (STARTTLS and login when configured)."""
-    sent = 0
-    with smtplib.SMTP(settings.server, settings.port, timeout=30) as smtp:
-        if settings.use_tls:
-            smtp.starttls()
-        if settings.username:
-            smtp.login(settings.username, settings.password or "")
-        for message in mails:
-            smtp.send_message(message)
-            sent += 1
-    return sent
 
 
 @approvals_cli.command("remind")

@@ -88,6 +88,9 @@ class Catalogue(Model):
     # Names the version's search index folder; bumped generation = re-open the index (curation edits).
     search_key: Mapped[str | None] = mapped_column(String(32))
     search_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What the import noticed per row (a supplier's unit name mapped to its UN/ECE code), one per line.
+    import_notes: Mapped[str | None] = mapped_column(Text)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     agreement: Mapped[Agreement] = relationship()
 
 
