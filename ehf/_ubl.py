@@ -242,9 +242,10 @@ def add_period(parent: etree._Element, tag: str, period: Period) -> None:
     add(el, "cbc:EndTime", period.end_time)
 
 
-def add_tax_category(parent: etree._Element, tag: str, category: str, percent: Decimal | None) -> None:
+def add_tax_category(parent: etree._Element, tag: str, category: str, percent: Decimal | None,
+                     scheme: str | None = None) -> None:
     tc = add(parent, tag)
-    add(tc, "cbc:ID", category)
+    add(tc, "cbc:ID", category, schemeID=scheme)
     add(tc, "cbc:Percent", percent)
     add(add(tc, "cac:TaxScheme"), "cbc:ID", "VAT")
 

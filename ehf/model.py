@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from ehf.components import ItemProperty, properties
 from ehf.profiles import Profile
 
 CENT = Decimal("0.01")
@@ -110,7 +111,7 @@ class OrderLine:
     standard_item_scheme: str | None = None  # "0160" = GTIN
     classifications: tuple[Classification, ...] = ()
     tax: TaxCategory | None = None
-    properties: tuple[tuple[str, str], ...] = ()  # AdditionalItemProperty (name, value)
+    properties: tuple[ItemProperty, ...] = ()  # AdditionalItemProperty; (name, value) pairs accepted
     allowances_charges: tuple[AllowanceCharge, ...] = ()
     price_discount: Decimal | None = None  # Price/AllowanceCharge/Amount: gross price - net price
     gross_price: Decimal | None = None  # Price/AllowanceCharge/BaseAmount
@@ -123,6 +124,11 @@ class OrderLine:
     specification_refs: tuple[str, ...] = ()  # Item/ItemSpecificationDocumentReference/ID
     serial_id: str | None = None  # Item/ItemInstance/SerialID
     lot_number: str | None = None  # Item/ItemInstance/LotIdentification/LotNumberID
+    delivery_start_time: dt.time | None = None  # Delivery/RequestedDeliveryPeriod/StartTime
+    delivery_end_time: dt.time | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "properties", properties(self.properties))
 
     @property
     def is_free_text(self) -> bool:
@@ -154,6 +160,12 @@ class Delivery:
     party_id_scheme: str | None = None
     location_name: str | None = None  # DeliveryLocation/Name
     party_address: Address | None = None  # DeliveryParty/PostalAddress
+    period_start_time: dt.time | None = None  # RequestedDeliveryPeriod/StartTime
+    period_end_time: dt.time | None = None
+    despatch_date: dt.date | None = None  # Despatch/RequestedDespatchDate
+    despatch_time: dt.time | None = None  # Despatch/RequestedDespatchTime
+    shipment_id: str | None = None  # Shipment/ID
+    shipping_priority: str | None = None  # Shipment/ShippingPriorityLevelCode
 
 
 @dataclass(frozen=True, slots=True)

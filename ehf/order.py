@@ -15,6 +15,7 @@ from typing import TypeVar
 from lxml import etree
 
 from ehf import sbdh as sbdh_mod
+from ehf.components import add_property, read_properties
 from ehf.errors import EhfError
 from ehf.model import (
     Address,
@@ -150,10 +151,9 @@ class _Writer:
         if line.partial_delivery is not None:
             self.text(li, "PartialDeliveryIndicator", "true" if line.partial_delivery else "false")
         self.text(li, "AccountingCost", line.accounting_cost)
-        if line.delivery_start or line.delivery_end:
-            period = self.agg(self.agg(li, "Delivery"), "RequestedDeliveryPeriod")
-            self.text(period, "StartDate", line.delivery_start.isoformat() if line.delivery_start else None)
-            self.text(period, "EndDate", line.delivery_end.isoformat() if line.delivery_end else None)
+        if line.delivery_start or line.delivery_end or line.delivery_start_time or line.delivery_end_time:
+            self.period(self.agg(li, "Delivery"), "RequestedDeliveryPeriod", line.delivery_start,
+                        line.delivery_start_time, line.delivery_end, line.delivery_end_time)
         if line.originator_id or line.originator_name:
             originator = self.agg(li, "OriginatorParty")
             if line.originator_id:
@@ -195,10 +195,8 @@ class _Writer:
                       listID=c.list_id, listVersionID=c.list_version)
         if line.tax is not None:
             self.tax_category(item, "ClassifiedTaxCategory", line.tax)
-        for name, value in line.properties:
-            prop = self.agg(item, "AdditionalItemProperty")
-            self.text(prop, "Name", name)
-            self.text(prop, "Value", value)
+        for prop in line.properties:
+            add_property(item, prop)
         if line.serial_id or line.lot_number:
             instance = self.agg(item, "ItemInstance")
             self.text(instance, "SerialID", line.serial_id)
@@ -213,10 +211,9 @@ class _Writer:
             self.text(loc, "Name", d.location_name)
             if d.address is not None:
                 self.address(loc, "Address", d.address)
-        if d.period_start or d.period_end:
-            period = self.agg(el, "RequestedDeliveryPeriod")
-            self.text(period, "StartDate", d.period_start.isoformat() if d.period_start else None)
-            self.text(period, "EndDate", d.period_end.isoformat() if d.period_end else None)
+        if d.period_start or d.period_end or d.period_start_time or d.period_end_time:
+            self.period(el, "RequestedDeliveryPeriod", d.period_start, d.period_start_time, d.period_end,
+                        d.period_end_time)
         if d.party_name or d.party_id or d.party_address is not None:
             party = self.agg(el, "DeliveryParty")
             if d.party_id:
@@ -226,6 +223,22 @@ class _Writer:
             if d.party_address is not None:
                 self.address(party, "PostalAddress", d.party_address)
             self.contact(party, d.contact)
+        if d.despatch_date or d.despatch_time:
+            despatch = self.agg(el, "Despatch")
+            self.text(despatch, "RequestedDespatchDate", d.despatch_date.isoformat() if d.despatch_date else None)
+            self.text(despatch, "RequestedDespatchTime", d.despatch_time.isoformat() if d.despatch_time else None)
+        if d.shipment_id or d.shipping_priority:
+            shipment = self.agg(el, "Shipment")
+            self.text(shipment, "ID", d.shipment_id or "NA")
+            self.text(shipment, "ShippingPriorityLevelCode", d.shipping_priority)
+
+    def period(self, parent: etree._Element, name: str, start: dt.date | None, start_time: dt.time | None,
+               end: dt.date | None, end_time: dt.time | None) -> None:
+        el = self.agg(parent, name)
+        self.text(el, "StartDate", start.isoformat() if start else None)
+        self.text(el, "StartTime", start_time.isoformat() if start_time else None)
+        self.text(el, "EndDate", end.isoformat() if end else None)
+        self.text(el, "EndTime", end_time.isoformat() if end_time else None)
 
     def totals(self, parent: etree._Element, t: MonetaryTotal) -> None:
         el = self.agg(parent, "AnticipatedMonetaryTotal")
@@ -399,6 +412,9 @@ class _Reader:
     def date(self, parent: etree._Element | None, p: str) -> dt.date | None:
         return self.convert(parent, p, dt.date.fromisoformat, f"date in {p}")
 
+    def time(self, parent: etree._Element | None, p: str) -> dt.time | None:
+        return self.convert(parent, p, dt.time.fromisoformat, f"time in {p}")
+
     def address(self, el: etree._Element | None) -> Address | None:
         if el is None:
             return None
@@ -505,16 +521,15 @@ class _Reader:
                 if (code := (c.text or "").strip())
             ),
             tax=self.tax_category(self.el(item, "cac:ClassifiedTaxCategory")),
-            properties=tuple(
-                (self.text(p, "cbc:Name") or "", self.text(p, "cbc:Value") or "")
-                for p in ([] if item is None else self.all(item, "cac:AdditionalItemProperty"))
-            ),
+            properties=read_properties(item),
             allowances_charges=tuple(self.allowance_charge(ac) for ac in self.all(li, "cac:AllowanceCharge")),
             price_discount=self.dec(li, "cac:Price/cac:AllowanceCharge/cbc:Amount"),
             gross_price=self.dec(li, "cac:Price/cac:AllowanceCharge/cbc:BaseAmount"),
             partial_delivery=_indicator(self.text(li, "cbc:PartialDeliveryIndicator")),
             delivery_start=self.date(li, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate"),
             delivery_end=self.date(li, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:EndDate"),
+            delivery_start_time=self.time(li, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartTime"),
+            delivery_end_time=self.time(li, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:EndTime"),
             originator_id=self.text(li, "cac:OriginatorParty/cac:PartyIdentification/cbc:ID"),
             originator_id_scheme=self.attr(li, "cac:OriginatorParty/cac:PartyIdentification/cbc:ID", "schemeID"),
             originator_name=self.text(li, "cac:OriginatorParty/cac:PartyName/cbc:Name"),
@@ -545,6 +560,12 @@ class _Reader:
             location_name=self.text(loc, "cbc:Name"),
             party_address=self.address(self.el(party, "cac:PostalAddress")),
             contact=self.contact(self.el(party, "cac:Contact")) if party is not None else None,
+            period_start_time=self.time(el, "cac:RequestedDeliveryPeriod/cbc:StartTime"),
+            period_end_time=self.time(el, "cac:RequestedDeliveryPeriod/cbc:EndTime"),
+            despatch_date=self.date(el, "cac:Despatch/cbc:RequestedDespatchDate"),
+            despatch_time=self.time(el, "cac:Despatch/cbc:RequestedDespatchTime"),
+            shipment_id=self.text(el, "cac:Shipment/cbc:ID"),
+            shipping_priority=self.text(el, "cac:Shipment/cbc:ShippingPriorityLevelCode"),
         )
         return d if d != Delivery() else None
 

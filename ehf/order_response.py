@@ -51,6 +51,7 @@ from ehf._ubl import (
     time_value,
     unless_same,
 )
+from ehf.components import ItemProperty, add_property, properties, read_properties
 from ehf.errors import EhfError
 from ehf.namespaces import ORDER_RESPONSE
 from ehf.parties import PartyRef, Period
@@ -63,6 +64,7 @@ EHF_CUSTOMIZATION: Final = (
     "urn:fdc:peppol.eu:poacc:trns:order_response:3:extended:urn:fdc:anskaffelser.no:2019:ehf:spec:3.0"
 )
 EHF_PROFILE: Final = "urn:fdc:anskaffelser.no:2019:ehf:postaward:g3:02:1.0"
+EHF_ADVANCED_PROFILE: Final = "urn:fdc:anskaffelser.no:2019:ehf:postaward:g3:09:1.0"
 
 
 class ResponseCode(StrEnum):
@@ -97,6 +99,12 @@ class SubstituteItem:
     classification_list_id: str | None = None
     tax_category: str | None = None
     tax_percent: Decimal | None = None
+    classification_list_version: str | None = None
+    tax_category_scheme: str | None = None  # schemeID of the tax category code, e.g. "UNCL5305"
+    properties: tuple[ItemProperty, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "properties", properties(self.properties))
 
 
 @dataclass(frozen=True)
@@ -296,6 +304,11 @@ def _parse_substitute(el: etree._Element | None) -> SubstituteItem | None:
         ),
         tax_category=text(el, "cac:Item/cac:ClassifiedTaxCategory/cbc:ID"),
         tax_percent=decimal(el, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent"),
+        classification_list_version=attr(
+            el, "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode", "listVersionID"
+        ),
+        tax_category_scheme=attr(el, "cac:Item/cac:ClassifiedTaxCategory/cbc:ID", "schemeID"),
+        properties=read_properties(el.find("cac:Item", NSMAP)),
     )
 
 
@@ -305,12 +318,14 @@ def _parse_substitute(el: etree._Element | None) -> SubstituteItem | None:
 def build_order_response(resp: OrderResponse, *, profile: str = "peppol", sbdh: bool = False) -> bytes:
     """Serialise ``resp`` as UBL 2.1 OrderResponse XML (UTF-8, with declaration).
 
-    ``profile`` selects the Peppol BIS ("peppol") or Norwegian EHF ("ehf")
-    CustomizationID/ProfileID. Elements follow the UBL 2.1 schema order; empty
+    ``profile`` selects the Peppol BIS ("peppol"), Norwegian EHF Ordering ("ehf") or EHF
+    Advanced Ordering ("ehf-advanced") CustomizationID/ProfileID. Elements follow the UBL 2.1 schema order; empty
     values are left out, and no UBLVersionID is written. With ``sbdh=True`` the
     document is wrapped in a Peppol SBDH from the seller to the buyer endpoint."""
+    advanced = profile == "ehf-advanced"
     customization, profile_id = identifiers(
-        profile, (PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE), (EHF_CUSTOMIZATION, EHF_PROFILE)
+        "ehf" if advanced else profile, (PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE),
+        (EHF_CUSTOMIZATION, EHF_ADVANCED_PROFILE if advanced else EHF_PROFILE)
     )
     root = new_document(ORDER_RESPONSE, "OrderResponse", customization, profile_id)
     add(root, "cbc:ID", resp.id)
@@ -331,6 +346,8 @@ def build_order_response(resp: OrderResponse, *, profile: str = "peppol", sbdh: 
     prune_empty(root)
     if profile == "ehf":  # e.g. no delivery times on the lines in EHF
         restrict_to_data_model(root, ehf_tables.T76.nodes)
+    elif advanced:
+        restrict_to_data_model(root, ehf_tables.P09_RESPONSE.nodes)
     return serialize(root, sbdh=sbdh, sender=resp.seller, receiver=resp.buyer)
 
 
@@ -367,7 +384,11 @@ def _build_line(parent: etree._Element, line: OrderResponseLine, currency: str) 
         add_id(sitem, "cac:StandardItemIdentification", sub.standard_item_id, sub.standard_item_scheme)
         if sub.classification_code:
             cc = add(sitem, "cac:CommodityClassification")
-            add(cc, "cbc:ItemClassificationCode", sub.classification_code, listID=sub.classification_list_id)
+            add(cc, "cbc:ItemClassificationCode", sub.classification_code, listID=sub.classification_list_id,
+                listVersionID=sub.classification_list_version)
         if sub.tax_category:
-            add_tax_category(sitem, "cac:ClassifiedTaxCategory", sub.tax_category, sub.tax_percent)
+            add_tax_category(sitem, "cac:ClassifiedTaxCategory", sub.tax_category, sub.tax_percent,
+                             sub.tax_category_scheme)
+        for prop in sub.properties:
+            add_property(sitem, prop)
     add(add(parent, "cac:OrderLineReference"), "cbc:LineID", line.order_line_id)
