@@ -33,6 +33,7 @@ from webshop.catalogue.models import (  # noqa: F401  (issue 5: curation, favour
 )
 from webshop.health.models import WorkerHeartbeat  # noqa: F401  (issue 14: worker heartbeats for /readyz)
 from webshop.orders.models import AuditEvent, Order, OrderDocument, OrderLine
+from webshop.orders.notices import OrderNotice  # noqa: F401  (issue 15: what the orderer hears)
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, Unit, UnitKind, User
 from webshop.ratelimit import RateLimit  # noqa: F401  (issue 10: login throttling, inbound rate limit)

@@ -66,7 +66,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": ["'self'", "data:"],
+    "img-src": ["'self'", "data:", "https:"],  # catalogue item images (issue 15): https only, never scripts
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",

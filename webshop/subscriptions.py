@@ -11,7 +11,7 @@ from __future__ import annotations
 from webshop.approvals.services import route_submitted_order
 from webshop.cart.services import restore_returned_lines
 from webshop.delivery.outbox import queue_approved_order
-from webshop.orders import signals
+from webshop.orders import notices, signals
 from webshop.supplier.followup import sync_after_send
 from webshop.supplier.simulation import schedule_answers
 
@@ -22,6 +22,11 @@ SUBSCRIPTIONS = (
     (signals.approved, queue_approved_order),
     # cart: an order sent back for changes returns its lines to the orderer's cart
     (signals.returned, restore_returned_lines),
+    # the orderer hears about rejections, returns, partial deliveries and supplier refusals (issue 15)
+    (signals.rejected, notices.on_rejected),
+    (signals.returned, notices.on_returned),
+    (signals.received, notices.on_received),
+    (signals.answered_by_supplier, notices.on_answered),
     # supplier follow-up: answers that arrived before the send was recorded move the order on
     (signals.sent, sync_after_send),
     # the built-in supplier simulator schedules its answers to the order it received

@@ -78,6 +78,8 @@ RULES: dict[str, Rule] = {
     # public pages and machinery
     "static": R(*ROLES, anon="ok", params={"filename": "css/app.css"}),
     "index": R(*ROLES),
+    "home.start": R(*ROLES),  # the start page per role (issue 15)
+    "home.notices_read": R(*ROLES),  # only ever the user's own notices
     "auth.login": R(*ROLES, anon="ok"),
     "auth.logout": R(deny="login"),  # everyone ends at the login page (run last: it ends the sessions)
     "auth.language": R(*ROLES, anon="ok"),
@@ -104,6 +106,7 @@ RULES: dict[str, Rule] = {
     "cart.add": R(ORDERER),
     "cart.add_free_text": R(ORDERER),
     "cart.submit": R(ORDERER),
+    "cart.submitted": R(ORDERER),  # the overview after submit lists only the user's own orders
     "cart.update": R(ORDERER, objects=ORG),
     "cart.remove": R(ORDERER, objects=ORG, stage=1),
     # orders: the orderer, the unit's approvers and managers, the municipality's coordinator

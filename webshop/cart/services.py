@@ -2,6 +2,7 @@
 is read from the live catalogue when the order is submitted."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
@@ -16,7 +17,7 @@ from webshop.errors import DomainError
 from webshop.extensions import db
 from webshop.orders import money
 from webshop.orders.models import Order
-from webshop.orgs.models import User
+from webshop.orgs.models import Role, User
 
 
 class CartError(DomainError):
@@ -55,6 +56,63 @@ def cart_line_price(line: CartLine) -> Decimal:
 def cart_line_total(line: CartLine) -> Decimal:
     """What this line will cost, excl. VAT, rounded to øre as on the order."""
     return money.line_total(line.quantity, cart_line_price(line))
+
+
+@dataclass(frozen=True)
+class SupplierGroup:
+    """The cart's lines to one supplier: what they cost and whether the minimum order value is met."""
+
+    supplier: Supplier
+    lines: list[CartLine]
+    total: Decimal
+    minimum: Decimal
+    shortfall: Decimal | None  # how much is missing to the minimum, None when it is met
+    blocks: bool  # under the minimum, the agreement refuses the order (else it only warns)
+
+
+def minimum_shortfall(total: Decimal, minimum: Decimal) -> Decimal | None:
+    """How much is missing to reach a minimum order value, or None if nothing is (0 means none)."""
+    if minimum <= 0 or total >= minimum:
+        return None
+    return (minimum - total).quantize(Decimal("0.01"))
+
+
+def agreement_of(user: User, supplier_id: int, lines: list[CartLine]) -> Agreement | None:
+    """The agreement the lines to ``supplier_id`` will be ordered under (a catalogue line's, else
+    the valid agreement of the user's organisation with that supplier)."""
+    for line in lines:
+        if line.item is not None:
+            return line.item.catalogue.agreement
+    day = today_in_norway()
+    return db.session.scalar(
+        select(Agreement).join(agreement_members, agreement_members.c.agreement_id == Agreement.id)
+        .where(Agreement.supplier_id == supplier_id, agreement_members.c.organisation_id == user.organisation_id,
+               Agreement.valid_from <= day, Agreement.valid_to >= day).order_by(Agreement.id).limit(1))
+
+
+def supplier_groups(user: User, lines: list[CartLine]) -> list[SupplierGroup]:
+    """The cart split the way submit splits it: one group (one order) per supplier, in cart order."""
+    by_supplier: dict[int, list[CartLine]] = {}
+    for line in lines:
+        by_supplier.setdefault(line.supplier_id, []).append(line)
+    groups = []
+    for supplier_id, group in by_supplier.items():
+        total = money.order_total(cart_line_total(line) for line in group)
+        supplier = group[0].supplier
+        minimum = supplier.min_order_value or Decimal("0")
+        agreement = agreement_of(user, supplier_id, group)
+        groups.append(SupplierGroup(supplier, group, total, minimum, minimum_shortfall(total, minimum),
+                                    bool(agreement is not None and agreement.min_order_blocks)))
+    return groups
+
+
+def last_unit_id(user: User) -> int | None:
+    """The unit the user's latest order went to, if the user still orders for it (the cart's default)."""
+    allowed = user.unit_ids(Role.ORDERER)
+    if not allowed:
+        return None
+    return db.session.scalar(select(Order.unit_id).where(Order.orderer_id == user.id, Order.unit_id.in_(allowed))
+                             .order_by(Order.submitted_at.desc(), Order.id.desc()).limit(1))
 
 
 def add_item(user: User, item_id: int, quantity: Decimal) -> CartLine:

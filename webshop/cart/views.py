@@ -1,27 +1,34 @@
 """The cart: add, change, remove, free-text lines, and submit."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from webshop.approvals.queries import current_step
 from webshop.approvals.services import preview_cart
 from webshop.cart import services
 from webshop.cart.forms import FreeTextForm, QuantityForm, SubmitCartForm
 from webshop.catalogue.forms import AddToCartForm
 from webshop.catalogue.personal import cart_line_status, refusal_to_order
 from webshop.extensions import db
+from webshop.orders import notices
 from webshop.orders.services import submit_cart
+from webshop.orders.models import Order
+from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Role, Unit
-from webshop.params import BadNumber, to_int
-from webshop.permissions import can_order
-from webshop.supplier.cart_notes import cart_supplier_notes
+from webshop.params import BadNumber, int_list, to_int
+from webshop.permissions import can_order, can_view_order
+from webshop.supplier.cart_notes import delivery_days
 from webshop.urls import is_safe_next
 from webshop.views_support import guard, transaction
 
 bp = Blueprint("cart", __name__, template_folder="templates")
 guard(bp, can_order)
+bp.add_app_template_filter(services.cart_line_total, "cart_line_total")  # what a line will cost
 
 
 def _forms(free_text: FreeTextForm | None = None, submit: SubmitCartForm | None = None):
@@ -36,12 +43,20 @@ def _forms(free_text: FreeTextForm | None = None, submit: SubmitCartForm | None 
 def _render(status: int = 200, **forms):
     free_text, submit = _forms(forms.get("free_text"), forms.get("submit"))
     lines = services.cart_lines(current_user)
-    unit_id = submit.unit_id.data or (submit.unit_id.choices[0].value if submit.unit_id.choices else None)
-    return render_template("cart/cart.html", lines=lines, free_text_form=free_text, submit_form=submit,
-                           line_statuses=cart_line_status(current_user, lines),
-                           route_previews=preview_cart(current_user, unit_id) if lines else [],
+    choices = [c.value for c in submit.unit_id.choices]
+    last = services.last_unit_id(current_user)
+    unit_id = submit.unit_id.data or (last if last in choices else (choices[0] if choices else None))
+    submit.unit_id.data = unit_id  # the unit last ordered for, not the first in the alphabet (issue 15)
+    groups = services.supplier_groups(current_user, lines)
+    previews = {name: (route, text) for name, _total, route, text in preview_cart(current_user, unit_id)} \
+        if lines else {}
+    return render_template("cart/cart.html", lines=lines, groups=groups, free_text_form=free_text,
+                           submit_form=submit, line_statuses=cart_line_status(current_user, lines),
+                           previews=previews, delivery_days=delivery_days,
+                           all_auto=bool(previews) and all(r.is_auto_approved for r, _t in previews.values()),
+                           total=sum((g.total for g in groups), Decimal("0")),
+                           returned=notices.returned_notices(current_user),
                            error_form=forms.get("free_text") or forms.get("submit"),
-                           supplier_notes=cart_supplier_notes(lines),  # issue 6: minimum order value, days
                            errors=forms.get("errors", [])), status
 
 
@@ -116,8 +131,32 @@ def submit():
     with transaction(render=lambda exc: _render(400, submit=form, errors=[str(exc)])):
         orders = submit_cart(current_user, unit_id=form.unit_id.data, note=form.note.data or "",
                              buyer_reference=form.buyer_reference.data or "")
-    numbers = ", ".join(o.number for o in orders)
-    flash(_("Bestillingen er sendt til godkjenning: %(numbers)s.", numbers=numbers), "success")
-    if len(orders) == 1:
-        return redirect(url_for("orders.detail", order_id=orders[0].id))
-    return redirect(url_for("orders.mine"))
+    flash(_submitted_message(orders), "success")
+    return redirect(url_for("cart.submitted", ordre=[o.id for o in orders]))
+
+
+def _submitted_message(orders: list[Order]) -> str:
+    """Auto-approved orders are on their way, not «sent for approval» (issue 15)."""
+    waiting = [o.number for o in orders if o.status == OrderStatus.PENDING_APPROVAL]
+    approved = [o.number for o in orders if o.status != OrderStatus.PENDING_APPROVAL]
+    if waiting and not approved:
+        return _("Bestillingen er sendt til godkjenning: %(numbers)s.", numbers=", ".join(waiting))
+    if approved and not waiting:
+        return _("Bestillingen er godkjent automatisk og sendes til leverandøren: %(numbers)s.",
+                 numbers=", ".join(approved))
+    return _("Bestillingen er sendt: %(approved)s godkjent automatisk, %(waiting)s venter på godkjenning.",
+             approved=", ".join(approved), waiting=", ".join(waiting))
+
+
+@bp.get("/handlekurv/sendt")
+def submitted():
+    """What one basket became: the orders, their routes and totals, after submit."""
+    ids = int_list(request.args.getlist("ordre"))[:20]  # a 400 on a bad id
+    orders = [o for o in (db.session.get(Order, i) for i in ids)
+              if o is not None and o.orderer_id == current_user.id and can_view_order(current_user, o)]
+    if not orders:  # nothing of mine to show (an old link, someone else's ids): the order list
+        return redirect(url_for("orders.mine"))
+    return render_template("cart/submitted.html", orders=orders,
+                           total=sum((o.total for o in orders), Decimal("0")),
+                           sentences={o.id: notices.status_sentence(o) for o in orders},
+                           steps={o.id: current_step(o) for o in orders})

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ehf.profiles import Profile
@@ -61,6 +62,9 @@ class Agreement(Model):
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date] = mapped_column(Date)
+    # Under the supplier's minimum order value: False warns the orderer, True refuses the order.
+    # Set by the collaboration's central buyer (curation.min_order), audited.
+    min_order_blocks: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     supplier: Mapped[Supplier] = relationship()
     members: Mapped[list[Organisation]] = relationship(secondary=agreement_members)
 

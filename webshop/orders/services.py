@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from webshop.cart.models import CartLine
-from webshop.cart.services import CartError, cart_lines
+from webshop.cart.services import CartError, cart_lines, supplier_groups
 from webshop.catalogue.models import Agreement, CatalogueItem, agreement_members
 from webshop.catalogue.personal import refusal_to_order
 from webshop.catalogue.services import orderable_filter, today_in_norway
@@ -47,6 +48,12 @@ def submit_cart(user: User, *, unit_id: int, note: str = "", buyer_reference: st
         reasons = [refusal_to_order(user.organisation_id, line.item.id) for line in gone if line.item]
         raise CartError(" ".join(r for r in reasons if r)
                         + " " + _("Fjern dem fra handlekurven, eller bytt til et forslag."))
+    for group in supplier_groups(user, lines):  # an agreement may refuse orders under the minimum (issue 15)
+        if group.blocks and group.shortfall is not None:
+            raise CartError(_("%(name)s krever minst %(min)s kr per ordre (eks. mva.). Det mangler %(short)s kr. "
+                              "Legg til mer før du sender.", name=group.supplier.name,
+                              min=format_decimal(group.minimum, "#,##0.00"),
+                              short=format_decimal(group.shortfall, "#,##0.00")))
     # Take the cart first: if the same cart is submitted twice at once (two tabs), the
     # second submit finds its lines gone and stops here with a message, not a second order.
     if rows_changed(delete(CartLine).where(CartLine.id.in_([line.id for line in lines]))) != len(lines):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from webshop.approvals.forms import DecisionForm
 from webshop.extensions import db
 from webshop.forms import EmptyForm
+from webshop.orders import notices
 from webshop.orders.models import Order, OrderDocument
 from webshop.orders.queries import paginate
 from webshop.orders.rules import OrderStatus
@@ -40,7 +41,8 @@ def mine():
 def detail(order_id: int):
     order = load_visible_order(order_id)
     return render_template("orders/detail.html", order=order, decision_form=DecisionForm(formdata=None),
-                           cancel_form=EmptyForm(formdata=None))
+                           cancel_form=EmptyForm(formdata=None), status_sentence=notices.status_sentence(order),
+                           order_notices=notices.notices_for_order(order))
 
 
 @bp.get("/ordrer/<int:order_id>/ehf/<int:document_id>")

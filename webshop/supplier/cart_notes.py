@@ -36,3 +36,10 @@ def cart_supplier_notes(lines: list[CartLine]) -> list[tuple[str, str]]:
             days = ", ".join(str(DAY_NAMES.get(d.strip(), d.strip())) for d in supplier.delivery_days.split(","))
             notes.append(("info", _("%(name)s leverer disse dagene: %(days)s.", name=supplier.name, days=days)))
     return notes
+
+
+def delivery_days(supplier: Supplier) -> str | None:
+    """The supplier's delivery days in words («man, ons»), or None when it delivers any day."""
+    if not supplier.delivery_days:
+        return None
+    return ", ".join(str(DAY_NAMES.get(d.strip(), d.strip())) for d in supplier.delivery_days.split(","))

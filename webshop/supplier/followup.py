@@ -18,6 +18,7 @@ from webshop.logs import fields
 from webshop.orders.errors import AlreadyDecided
 from webshop.orders.lifecycle import change_status
 from webshop.orders.models import Order, OrderDocument, OrderLine
+from webshop.orders.notices import NoticeKind, notify
 from webshop.orders.rules import WITH_SUPPLIER, InvalidTransition, OrderStatus, Trigger
 from webshop.orgs.models import User
 from webshop.supplier import rules
@@ -105,6 +106,9 @@ def apply_order_response(order: Order, response: OrderResponse, *, now: datetime
                  comment=f"{response.id}: {outcome} ({issued:%Y-%m-%d %H:%M})")
     db.session.flush()
     sync_order_status(order, by=None, trigger=Trigger.SUPPLIER_MESSAGE)
+    refused = [line.name for line in order.lines if rows[line.id].response is LineResponse.REJECTED]
+    if refused and response.code is not ResponseCode.REJECTED:  # the order goes on; the orderer must hear it
+        notify(order, NoticeKind.LINES_REJECTED, ", ".join(refused))
     return outcome
 
 
