@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -69,6 +69,8 @@ from ehf.errors import EhfError
 from ehf.model import Address
 from ehf.namespaces import CAC, CATALOGUE
 from ehf.parties import PartyRef, Period
+from ehf.rules import ehf_tables, peppol_tables
+from ehf.rules.structure import NodeSpec, restrict_to_data_model
 from ehf.xmlsafe import SAFE_PARSER_OPTIONS, refuse_doctype
 
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:catalogue:3"
@@ -530,10 +532,13 @@ def write_catalogue(
     with _open_target(target) as out:
         out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
         out.write(root_tag[:-2] + b">")  # b"<Catalogue ... />" -> start tag
-        for el in _header_elements(header, customization, profile_id):
+        nodes = (ehf_tables.T19 if profile == "ehf" else peppol_tables.T19).nodes
+        for el in _header_elements(header, customization, profile_id, nodes):
             out.write(_without_ns_declarations(el))
         for item in items:
-            out.write(_without_ns_declarations(_line_element(item)))
+            line = _line_element(item)
+            restrict_to_data_model(line, nodes, "/cac:CatalogueLine")
+            out.write(_without_ns_declarations(line))
             count += 1
         out.write(b"</Catalogue>")
     if count == 0:
@@ -581,7 +586,8 @@ def build_catalogue(
     return buffer.getvalue()
 
 
-def _header_elements(header: CatalogueHeader, customization: str, profile_id: str) -> list[etree._Element]:
+def _header_elements(header: CatalogueHeader, customization: str, profile_id: str,
+                     nodes: Mapping[str, NodeSpec]) -> list[etree._Element]:
     root = etree.Element(_ROOT_TAG, nsmap=root_nsmap(CATALOGUE))
     add(root, "cbc:CustomizationID", customization)
     add(root, "cbc:ProfileID", profile_id)
@@ -610,6 +616,7 @@ def _header_elements(header: CatalogueHeader, customization: str, profile_id: st
                        contact=True)
     add(add(root, "cac:TradingTerms"), "cbc:Information", header.trading_terms)
     prune_empty(root)
+    restrict_to_data_model(root, nodes)
     return list(root)
 
 

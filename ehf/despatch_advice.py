@@ -73,7 +73,7 @@ from ehf.errors import EhfError
 from ehf.model import Address, Classification, Contact, DocumentReference
 from ehf.namespaces import DESPATCH_ADVICE
 from ehf.parties import PartyRef, Period
-from ehf.rules import ehf_tables
+from ehf.rules import ehf_tables, peppol_tables
 from ehf.rules.structure import restrict_to_data_model
 
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3"
@@ -348,8 +348,7 @@ def build_despatch_advice(advice: DespatchAdvice, *, profile: str = "peppol", sb
             line = dataclasses.replace(line, order_id=advice.order_id)
         _build_line(add(root, "cac:DespatchLine"), line)
     prune_empty(root)
-    if profile == "ehf":
-        restrict_to_data_model(root, ehf_tables.T16.nodes)
+    restrict_to_data_model(root, (ehf_tables.T16 if profile == "ehf" else peppol_tables.T16).nodes)
     return serialize(root, sbdh=sbdh, sender=advice.supplier, receiver=advice.delivery_customer)
 
 

@@ -55,7 +55,7 @@ from ehf.components import ItemProperty, add_property, properties, read_properti
 from ehf.errors import EhfError
 from ehf.namespaces import ORDER_RESPONSE
 from ehf.parties import PartyRef, Period
-from ehf.rules import ehf_tables
+from ehf.rules import ehf_tables, peppol_tables
 from ehf.rules.structure import restrict_to_data_model
 
 PEPPOL_CUSTOMIZATION: Final = "urn:fdc:peppol.eu:poacc:trns:order_response:3"
@@ -344,10 +344,9 @@ def build_order_response(resp: OrderResponse, *, profile: str = "peppol", sbdh: 
     for line in resp.lines:
         _build_line(add(root, "cac:OrderLine"), line, resp.currency)
     prune_empty(root)
-    if profile == "ehf":  # e.g. no delivery times on the lines in EHF
-        restrict_to_data_model(root, ehf_tables.T76.nodes)
-    elif advanced:
-        restrict_to_data_model(root, ehf_tables.P09_RESPONSE.nodes)
+    # only what the profile's data model has (e.g. no delivery times on the lines in EHF)
+    table = ehf_tables.P09_RESPONSE if advanced else ehf_tables.T76 if profile == "ehf" else peppol_tables.T76
+    restrict_to_data_model(root, table.nodes)
     return serialize(root, sbdh=sbdh, sender=resp.seller, receiver=resp.buyer)
 
 

@@ -135,10 +135,11 @@ def add_table_rules(rules: RuleSet, table: Table, lists: Mapping[str, frozenset[
     rules.add_multi_check(basic_rules)
 
 
-def restrict_to_data_model(root: etree._Element, nodes: Mapping[str, NodeSpec]) -> list[str]:
+def restrict_to_data_model(root: etree._Element, nodes: Mapping[str, NodeSpec], base: str = "") -> list[str]:
     """Remove every element that the data model ``nodes`` does not allow where it stands
-    (and aggregates left empty by that); return the removed paths. Building for an EHF
-    profile uses it so that the document holds only what the profile's data model allows."""
+    (and aggregates left empty by that); return the removed paths. ``base`` is the path of
+    ``root`` in the document ("" for the document root, "/cac:CatalogueLine" for a line).
+    The builders use it so that a document holds only what its profile's data model allows."""
     removed: list[str] = []
 
     cac = f"{{{CAC}}}"
@@ -161,5 +162,5 @@ def restrict_to_data_model(root: etree._Element, nodes: Mapping[str, NodeSpec]) 
                 el.remove(child)
                 removed.append(child_path)
 
-    walk(root, "")
+    walk(root, base)
     return removed

@@ -3,6 +3,7 @@ Catalogue), parsed and rebuilt with its own profile, is still valid for that pro
 element by element, every value and attribute its profile's data model allows."""
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections import Counter
 from decimal import Decimal, InvalidOperation
@@ -153,3 +154,15 @@ def test_despatch_advice_parties_keep_address_and_contact(path: Path) -> None:
 def test_party_paths_occur_in_the_examples() -> None:
     roots = [unwrap(parse_bytes(p.read_bytes())) for p in examples("despatch-advice") if isinstance(p, Path)]
     assert all(any(r.find(where) is not None for r in roots) for where in PARTY_PATHS)
+
+
+def test_fields_outside_the_profile_are_left_out_not_sent() -> None:
+    """A PartyRef may carry a legal company id (the Catalogue has one); the Despatch Advice
+    data model has none, so a rebuilt advice leaves it out and stays valid."""
+    for profile in ("peppol", "ehf"):
+        path = EXAMPLES / f"despatch-advice/{profile}/DespatchAdvice_Example.xml"
+        advice = parse_despatch_advice(path.read_bytes())
+        supplier = dataclasses.replace(advice.supplier, company_id="987654325", company_id_scheme="0192")
+        data = build_despatch_advice(dataclasses.replace(advice, supplier=supplier), profile=profile)
+        assert b"CompanyID" not in data
+        assert [f.rule_id for f in validate(data) if f.flag is Flag.FATAL] == []
