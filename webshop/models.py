@@ -37,6 +37,7 @@ from webshop.orders.notices import OrderNotice  # noqa: F401  (issue 15: what th
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Collaboration, Organisation, Role, RoleAssignment, Unit, UnitKind, User
 from webshop.ratelimit import RateLimit  # noqa: F401  (issue 10: login throttling, inbound rate limit)
+from webshop.search.models import SearchIndexChange  # noqa: F401  (issue 14: what each machine's worker re-indexes)
 from webshop.supplier.models import (  # noqa: F401  (issue 6: supplier side)
     InboundDocument,
     OrderLineStatus,

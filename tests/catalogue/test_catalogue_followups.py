@@ -10,7 +10,7 @@ from test_catalogue_search import CSV_HEAD, central_buyer
 
 from webshop.cart.models import CartLine
 from webshop.catalogue.models import Catalogue, CatalogueItem, CatalogueStatus, ItemNumber, SearchLog, SynonymGroup
-from webshop.search.index import SearchIndexes
+from webshop.search.store import SearchIndexes
 
 V2 = (CSV_HEAD + "PEN-1;Kulepenn blå;Medium;44121704;EA;5,10\n"
       "KP-200;Kopipapir A4 80 g resirkulert;500 ark;14111507;XPK;55.00\n"

@@ -7,7 +7,7 @@ item numbers first, facets; the page of hits is then loaded from the database.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -30,7 +30,7 @@ from webshop.extensions import db
 from webshop.orgs.models import Organisation
 from webshop.search import index as search_index
 from webshop.search.analysis import Reason, explain
-from webshop.search.services import ensure_index, indexes
+from webshop.search.services import indexes, serving_index, translate_stale_hits
 
 
 def today_in_norway() -> date:
@@ -135,6 +135,10 @@ class LiveCatalogue:
     supplier_name: str
     search_key: str | None
     generation: int
+    # The index this machine reads it from: its own, or an older version's while the worker builds that
+    index_key: str | None = None
+    index_generation: int = 0
+    stale_of: int | None = None  # that older version's catalogue id
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,12 @@ class Live:
     synonyms: dict[str, list[list[str]]]
 
     def keys(self, supplier_id: int | None = None) -> list[tuple[str, int]]:
-        return [(c.search_key or "", c.generation) for c in self.catalogues if supplier_id in (None, c.supplier_id)]
+        return [(c.index_key, c.index_generation) if c.index_key else (c.search_key or "", c.generation)
+                for c in self.catalogues if supplier_id in (None, c.supplier_id)]
+
+    def stale(self) -> dict[int, int]:
+        """Older catalogue id -> live catalogue id, for every catalogue read from an older version's index."""
+        return {c.stale_of: c.id for c in self.catalogues if c.stale_of is not None}
 
 
 def _synonym_cache() -> dict[int, tuple[tuple[object, ...], dict[str, list[list[str]]]]]:
@@ -209,14 +218,20 @@ def live_for_collaboration(collaboration_id: int) -> Live:
 
 
 def ensure_keys(catalogues: list[LiveCatalogue]) -> list[LiveCatalogue]:
-    """Give a version stored before the index existed its key, and build any index this process lacks."""
+    """Give a version stored before the index existed its key, and say which index this machine reads
+    for each (a version with no index here at all is left out of the search until the worker built it)."""
     out = []
     for c in catalogues:
         if not c.search_key:
             key = f"c{c.id}"
             db.session.execute(update(Catalogue).where(Catalogue.id == c.id).values(search_key=key))
             c = LiveCatalogue(c.id, c.supplier_id, c.supplier_name, key, c.generation)
-        ensure_index(c.search_key or "")
+        serving = serving_index(c.id, c.search_key or "", c.generation)
+        if serving is None:
+            continue
+        if serving.stale_catalogue_id is not None:
+            c = replace(c, index_key=serving.key, index_generation=serving.generation,
+                        stale_of=serving.stale_catalogue_id)
         out.append(c)
     return out
 
@@ -235,7 +250,7 @@ def find(organisation_id: int, query: str, *, offset: int = 0, limit: int = 25, 
     tantivy_query = search_index.build_query(query, live.synonyms, facets.filters(include_hidden=include_hidden),
                                              boost_keys)
     found = search_index.run(indexes(), live.keys(facets.supplier_id), tantivy_query, offset=offset, limit=limit)
-    return found, live
+    return translate_stale_hits(found, live.stale()), live
 
 
 def search_items(organisation_id: int, query: str, *, page: int = 1, page_size: int = 25,

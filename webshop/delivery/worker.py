@@ -43,6 +43,7 @@ from webshop.health.heartbeat import record_heartbeat
 from webshop.orders.lifecycle import change_status
 from webshop.orders.models import Order, OrderDocument
 from webshop.orders.rules import DeliveryState, OrderStatus, Trigger
+from webshop.search.sync import SyncThread, sync_once
 from webshop.sql import rows_changed
 from webshop.supplier import inbound, retention
 from webshop.supplier.endpoints import loopback_allowed
@@ -234,7 +235,14 @@ def worker_command(worker_id: str | None, interval: float, lease: float | None, 
     stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     click.echo(f"Arbeider {worker_id} startet (intervall {interval} s).")
+    # This machine's search indexes: written by this process alone, in a thread so a long build never
+    # delays a delivery (--once / --until-idle: one sync per round, in line).
+    sync = None if once or until_idle else SyncThread(current_app._get_current_object())  # type: ignore[attr-defined]
+    if sync is not None:
+        sync.start()
     while not stopping:
+        if sync is None:
+            sync_once()
         counts = run_once(worker_id, lease=lease_td, batch=batch)
         record_heartbeat(worker_id)  # /readyz: a worker finished a round within the last minute
         db.session.remove()
@@ -245,4 +253,7 @@ def worker_command(worker_id: str | None, interval: float, lease: float | None, 
             break
         if not counts.work:
             time.sleep(interval)
+    if sync is not None:
+        sync.stopping.set()
+        sync.join(timeout=10)
     click.echo(f"Arbeider {worker_id} stoppet.")

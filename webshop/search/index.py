@@ -1,11 +1,8 @@
-"""The catalogue search index: one tantivy index on disk per catalogue version.
+"""The catalogue search index: one tantivy index per catalogue version, its schema and its queries.
 
-An index is written once, completely, into a temporary folder and renamed into
-place, so a reader never sees half an index; a later curation edit replaces single
-documents. The folder is named by the catalogue's random ``search_key``, so a new
-version never reuses an old folder, and every process opens the index of whatever
-version is live in the database. No Flask or SQLAlchemy here: plain values in,
-item ids and scores out.
+How an index is stored on this machine, built, updated and re-read is ``store.py``; the
+folder is named by the catalogue's random ``search_key``, so a new version never reuses an
+old folder. No Flask or SQLAlchemy here: plain values in, item ids and scores out.
 
 Matching, per query word: the whole word in name/brand/keywords (strongest) or in
 the description; a word part (every trigram of the word, so "papir" finds
@@ -15,21 +12,18 @@ item number (supplier, manufacturer, GTIN, paper catalogue) wins over everything
 """
 from __future__ import annotations
 
-import fcntl
-import os
 import re
-import shutil
-import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import tantivy
 
 from webshop.search import analysis
+
+if TYPE_CHECKING:  # storage, building and reloading live in store.py (which imports the schema from here)
+    from webshop.search.store import SearchIndexes
 
 WORD = re.compile(r"\w+")
 NUMBER_BOOST = 1000.0
@@ -111,84 +105,6 @@ def _document(d: IndexDoc) -> tantivy.Document:
     for n in numbers:
         doc.add_text("numbers", n)
     return doc
-
-
-class SearchIndexes:
-    """The indexes under one root folder, opened once per process and reloaded when told."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        # key -> (index, generation it was last reloaded for, a searcher of that generation)
-        self._open: dict[str, tuple[tantivy.Index, int, tantivy.Searcher]] = {}
-
-    def path(self, key: str) -> Path:
-        return self.root / key
-
-    def exists(self, key: str) -> bool:
-        return key in self._open or (self.path(key) / "meta.json").exists()
-
-    @contextmanager
-    def _lock(self, key: str) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / f".{key}.lock", "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-    def build(self, key: str, docs: Iterable[IndexDoc], *, heap_size: int = 128_000_000) -> int:
-        """Write a complete index for ``key`` and move it into place; return the number of documents."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f".tmp-{key}-{uuid.uuid4().hex[:8]}"
-        tmp.mkdir()
-        count = 0
-        try:
-            index = _register(tantivy.Index(SCHEMA, path=str(tmp), reuse=False))
-            writer = index.writer(heap_size=heap_size, num_threads=min(2, os.cpu_count() or 1))
-            for d in docs:
-                writer.add_document(_document(d))
-                count += 1
-            writer.commit()
-            writer.wait_merging_threads()
-            with self._lock(key):
-                if self.path(key).exists():
-                    shutil.rmtree(self.path(key))
-                os.replace(tmp, self.path(key))
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
-        self._open.pop(key, None)
-        return count
-
-    def drop(self, key: str) -> None:
-        self._open.pop(key, None)
-        shutil.rmtree(self.path(key), ignore_errors=True)
-
-    def replace_docs(self, key: str, docs: Sequence[IndexDoc]) -> None:
-        """Re-index single items (after a curation edit) in a live index."""
-        with self._lock(key):
-            index = _register(tantivy.Index(SCHEMA, path=str(self.path(key))))
-            writer = index.writer(heap_size=15_000_000, num_threads=1)
-            for d in docs:
-                writer.delete_documents_by_term("item_id", d.item_id)
-                writer.add_document(_document(d))
-            writer.commit()
-            writer.wait_merging_threads()
-
-    def searcher(self, key: str, generation: int) -> tantivy.Searcher:
-        """A searcher of the index as of ``generation``; reused until the generation changes."""
-        opened = self._open.get(key)
-        if opened is not None and opened[1] == generation:
-            return opened[2]
-        if opened is None:
-            index = _register(tantivy.Index(SCHEMA, path=str(self.path(key))))
-        else:
-            index = opened[0]
-            index.reload()
-        searcher = index.searcher()
-        self._open[key] = (index, generation, searcher)
-        return searcher
 
 
 # --- queries -----------------------------------------------------------------------------------------
