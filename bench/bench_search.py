@@ -66,7 +66,8 @@ def setup_app(url: str):
     from webshop.config import Config
 
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SEARCH_INDEX_DIR=tempfile.mkdtemp(prefix="bench-idx-"),
-                     WTF_CSRF_ENABLED=False, SECRET_KEY="bench-only-key-0123456789abcdef0123456789")
+                     WTF_CSRF_ENABLED=False, SECRET_KEY="bench-only-key-0123456789abcdef0123456789",
+                     SEARCH_INDEX_WRITER="inline")  # one process and no worker: the import builds the index
     with app.app_context():
         from flask_migrate import upgrade
 
