@@ -29,6 +29,7 @@ from webshop.cli import register_cli
 from webshop.config import INSTANCE_DIR, Config
 from webshop.extensions import babel, csrf, db, login_manager, migrate
 from webshop.health.views import bp as health_bp
+from webshop.leader.views import bp as leader_bp
 from webshop.home.views import bp as home_bp
 from webshop.logs import init_logging
 from webshop.orders.views import bp as orders_bp
@@ -63,7 +64,7 @@ def create_app(config: type[Config] = Config, **overrides: Any) -> Flask:
     login_manager.login_message = None
 
     for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp, api_bp, curation_bp,
-               supplier_bp, supplier_api_bp, health_bp, backup_bp, users_bp, account_bp, home_bp):
+               supplier_bp, supplier_api_bp, health_bp, backup_bp, users_bp, account_bp, home_bp, leader_bp):
         app.register_blueprint(bp)
     connect_all()  # every receiver of the order signals: webshop/subscriptions.py
     register_templating(app)

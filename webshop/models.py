@@ -32,6 +32,13 @@ from webshop.catalogue.models import (  # noqa: F401  (issue 5: curation, favour
     agreement_members,
 )
 from webshop.health.models import WorkerHeartbeat  # noqa: F401  (issue 14: worker heartbeats for /readyz)
+from webshop.leader.models import (  # noqa: F401  (issue 13: spend import, targets, unit goals)
+    AdoptionSettings,
+    CostCentre,
+    SpendImport,
+    SpendRecord,
+    UnitGoal,
+)
 from webshop.orders.models import AuditEvent, Order, OrderDocument, OrderLine
 from webshop.orders.notices import OrderNotice  # noqa: F401  (issue 15: what the orderer hears)
 from webshop.orders.rules import OrderStatus

@@ -69,6 +69,7 @@ ROLE_LABELS = {
     Role.COORDINATOR: _l("E-handelskoordinator"),
     Role.CENTRAL_BUYER: _l("Sentral innkjøper"),
     Role.TRAINER: _l("Opplæringsansvarlig"),
+    Role.LEADER: _l("Leder"),
 }
 UNIT_LABELS = {
     "EA": _l("stk"), "H87": _l("stk"), "XPK": _l("pakke"), "XBX": _l("eske"), "KGM": _l("kg"), "GRM": _l("g"),

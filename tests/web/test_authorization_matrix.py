@@ -131,6 +131,18 @@ RULES: dict[str, Rule] = {
     # administration: the coordinator for the municipality, unit managers for their units
     "admin.overview": R(UNIT_MANAGER, COORDINATOR),
     "admin.statistics": R(UNIT_MANAGER, COORDINATOR),
+    # the leader's view (issue 13): leaders, coordinators and unit managers read; the coordinator sets and imports
+    "leader.overview": R(UNIT_MANAGER, COORDINATOR),
+    "leader.report": R(UNIT_MANAGER, COORDINATOR),
+    "leader.export_csv": R(UNIT_MANAGER, COORDINATOR, params={"name": "enheter"}),
+    "leader.orderers": R(UNIT_MANAGER, COORDINATOR),
+    "leader.spend": R(COORDINATOR),
+    "leader.spend_import": R(COORDINATOR),
+    "leader.cost_centre": R(COORDINATOR),
+    "leader.goals": R(COORDINATOR),
+    "leader.save_settings": R(COORDINATOR),
+    "leader.save_unit_goal": R(COORDINATOR),
+    "leader.api_adoption": R(UNIT_MANAGER, COORDINATOR, anon="401"),
     "admin.unit": R(UNIT_MANAGER, COORDINATOR, objects=ORG),
     "admin.grant": R(UNIT_MANAGER, COORDINATOR, objects=ORG),
     "admin.revoke": R(UNIT_MANAGER, COORDINATOR, objects=ORG, stage=2),  # takes the orderer's authority

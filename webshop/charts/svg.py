@@ -36,6 +36,7 @@ class Series:
 
 def plain(value: Decimal) -> str:
     """The value as written (trailing zeros dropped), with the locale's separators in a request."""
+    value = _d(value)
     value = value.normalize() if value == value.to_integral_value() else value
     if has_app_context():
         return str(format_decimal(value, format="#,##0.###"))
@@ -44,7 +45,7 @@ def plain(value: Decimal) -> str:
 
 def percent(value: Decimal) -> str:
     """A percentage that is already in percent (25.3 -> «25,3 %»), one decimal."""
-    rounded = Decimal(value).quantize(Decimal("0.1"))
+    rounded = _d(value).quantize(Decimal("0.1"))
     if has_app_context():
         return f"{format_decimal(rounded, format='#,##0.0')} %"
     return f"{rounded} %"

@@ -31,6 +31,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"  # per organisation (e-handelskoordinator)
     CENTRAL_BUYER = "central_buyer"  # in the collaboration
     TRAINER = "trainer"
+    LEADER = "leader"  # per organisation: chief executive, sector director; sees adoption figures, read-only
 
     @property
     def is_unit_role(self) -> bool:

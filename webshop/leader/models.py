@@ -1,0 +1,82 @@
+"""The leader's data: imported accounting spend, cost-centre mapping, the municipality's target
+and the unit goals (issue 13)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webshop.dbtypes import Money, ScaledDecimal, UTCDateTime, utcnow
+from webshop.extensions import Model
+from webshop.orgs.models import Unit, User
+
+DEFAULT_TARGET_PERCENT = Decimal("25.00")  # the national goal: 25 % of operating spend through e-commerce
+DEFAULT_LARGE_ORDER_LIMIT = Decimal("500000.00")
+
+
+class SpendImport(Model):
+    """One accounting export imported for one municipality: all its rows or none."""
+
+    __tablename__ = "spend_imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    rows: Mapped[int] = mapped_column(Integer)
+    total: Mapped[Decimal] = mapped_column(Money())
+    imported_by: Mapped[User | None] = relationship()
+
+
+class SpendRecord(Model):
+    """One row of the accounting system: what a unit spent with a supplier on a day (excl. VAT;
+    a credit note is negative), and the order number when the invoice carried one."""
+
+    __tablename__ = "spend_records"
+    __table_args__ = (Index("ix_spend_records_org_booked", "organisation_id", "booked_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("spend_imports.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    booked_on: Mapped[date] = mapped_column(Date)
+    cost_centre: Mapped[str] = mapped_column(String(40))
+    supplier_orgnr: Mapped[str] = mapped_column(String(9), index=True)
+    supplier_name: Mapped[str | None] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    order_number: Mapped[str | None] = mapped_column(String(40))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)  # matched by order number
+
+
+class CostCentre(Model):
+    """The municipality's mapping of an accounting cost centre to one of its units (besides
+    ``Unit.cost_centre``, a unit's own main cost centre)."""
+
+    __tablename__ = "cost_centres"
+    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    unit: Mapped[Unit] = relationship()
+
+
+class AdoptionSettings(Model):
+    """The municipality's own target (share of spend through e-ordering) and what counts as a
+    large one-off order (shown apart, never part of the share)."""
+
+    __tablename__ = "adoption_settings"
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    target_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2), default=DEFAULT_TARGET_PERCENT)
+    large_order_limit: Mapped[Decimal] = mapped_column(Money(), default=DEFAULT_LARGE_ORDER_LIMIT)
+
+
+class UnitGoal(Model):
+    """The coordinator's goal for one unit: its share of spend through e-ordering, in percent."""
+
+    __tablename__ = "unit_goals"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    target_percent: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
