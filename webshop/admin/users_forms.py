@@ -6,13 +6,15 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from webshop.textsafety import SafeText
+
 ROLE_CHOICES = [SelectChoice(value, label) for value, label in (
     ("orderer", _l("Bestiller")), ("approver", _l("Godkjenner")), ("unit_manager", _l("Enhetsleder")),
     ("coordinator", _l("E-handelskoordinator")))]
 
 
 class InviteForm(FlaskForm):
-    name = StringField(_l("Navn"), validators=[DataRequired(_l("Skriv inn navnet.")), Length(max=200)])
+    name = StringField(_l("Navn"), validators=[DataRequired(_l("Skriv inn navnet.")), Length(max=200), SafeText()])
     email = EmailField(_l("E-postadresse"), validators=[DataRequired(_l("Skriv inn e-postadressen.")),
                                                         Length(max=254)])
     unit_id = SelectField(_l("Enhet"), coerce=int, validators=[InputRequired(_l("Velg en enhet."))])

@@ -6,11 +6,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from webshop.params import FiniteDecimalField
+from webshop.textsafety import SafeText
 
 
 class DecisionForm(FlaskForm):
     comment = TextAreaField(_l("Kommentar (må fylles ut ved avvisning eller retur)"),
-                            validators=[Optional(), Length(max=1000)])
+                            validators=[Optional(), Length(max=1000), SafeText(multiline=True)])
     approve = SubmitField(_l("Godkjenn"))
     reject = SubmitField(_l("Avvis"))
     return_order = SubmitField(_l("Send tilbake for endring"))

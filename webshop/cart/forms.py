@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webshop.forms import quantity_field
 from webshop.params import FiniteDecimalField
+from webshop.textsafety import SafeText
 
 UNIT_CHOICES = [SelectChoice(code, label) for code, label in (
     ("EA", _l("stk")), ("XPK", _l("pakke")), ("XBX", _l("eske")), ("KGM", _l("kg")),
@@ -19,7 +20,7 @@ class QuantityForm(FlaskForm):
 class FreeTextForm(FlaskForm):
     supplier_id = SelectField(_l("Leverandør"), coerce=int, validators=[InputRequired(_l("Velg leverandør."))])
     description = StringField(_l("Hva trenger du?"), validators=[
-        DataRequired(_l("Beskriv varen eller tjenesten.")), Length(max=300)])
+        DataRequired(_l("Beskriv varen eller tjenesten.")), Length(max=300), SafeText()])
     quantity = quantity_field()
     unit_code = SelectField(_l("Enhet"), choices=UNIT_CHOICES)
     estimated_price = FiniteDecimalField(_l("Antatt pris per enhet, eks. mva. (kr)"), places=2, validators=[
@@ -29,5 +30,7 @@ class FreeTextForm(FlaskForm):
 
 class SubmitCartForm(FlaskForm):
     unit_id = SelectField(_l("Leveres til enhet"), coerce=int, validators=[InputRequired(_l("Velg enhet."))])
-    buyer_reference = StringField(_l("Deres referanse / ansvarsnummer"), validators=[Optional(), Length(max=100)])
-    note = TextAreaField(_l("Melding til leverandør"), validators=[Optional(), Length(max=1000)])
+    buyer_reference = StringField(_l("Deres referanse / ansvarsnummer"), validators=[Optional(), Length(max=100),
+                                                                                        SafeText()])
+    note = TextAreaField(_l("Melding til leverandør"),
+                         validators=[Optional(), Length(max=1000), SafeText(multiline=True)])
