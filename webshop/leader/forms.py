@@ -21,7 +21,7 @@ class CostCentreForm(FlaskForm):
 class SettingsForm(FlaskForm):
     target_percent = FiniteDecimalField(_l("Kommunens mål: andel av forbruket gjennom e-handel (%)"), places=2,
                                         validators=[InputRequired(_l("Skriv inn et mål.")),
-                                                    NumberRange(min=0.01, max=100, message=_l("Velg 0–100 %."))])
+                                                    NumberRange(min=0.01, max=100, message=_l("Velg 0–100 %%."))])
     large_order_limit = FiniteDecimalField(_l("Store engangsordrer fra (kr, eks. mva.)"), places=2,
                                            validators=[InputRequired(_l("Skriv inn en grense.")),
                                                        NumberRange(min=1, message=_l("Grensen må være over 0 kr."))])
@@ -31,7 +31,7 @@ class UnitGoalForm(FlaskForm):
     unit_id = SelectField(_l("Enhet"), coerce=int, validators=[DataRequired(_l("Velg en enhet."))])
     target_percent = FiniteDecimalField(_l("Enhetens mål (%), tomt for kommunens mål"), places=2,
                                         validators=[Optional(), NumberRange(min=0.01, max=100,
-                                                                            message=_l("Velg 0–100 %."))])
+                                                                            message=_l("Velg 0–100 %%."))])
 
 
 class ProposalForm(FlaskForm):

@@ -12,6 +12,8 @@ from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webshop.api.openapi import BEARER, SESSION, Resp, described
+from webshop.api.openapi_models import Adoption, AdoptionQuery, ApiError
 from webshop.auth.tokens import user_for_token
 from webshop.dbtypes import utcnow
 from webshop.extensions import csrf, db
@@ -277,6 +279,8 @@ def _json_month(cell: services.UnitMonth) -> dict[str, object]:
 
 
 @bp.get("/api/v1/adoption")
+@described(query=AdoptionQuery, resp=Resp(HTTP_200=Adoption, HTTP_400=ApiError, HTTP_401=ApiError,
+                                          HTTP_403=ApiError), tags=["leader"], security=[BEARER, SESSION])
 @csrf.exempt
 def api_adoption():
     """Per unit and month: spend, spend through e-ordering, with agreement suppliers, both shares and
