@@ -12,10 +12,18 @@ from sqlalchemy import select
 from webshop import backup
 from webshop.approvals.reminders import approvals_cli
 from webshop.auth.tokens import create_token
-from webshop.catalogue.csv_import import CatalogueImportError, ItemRow, iter_file
-from webshop.catalogue.ehf_import import read_ehf_catalogue
-from webshop.catalogue.models import Agreement
+from webshop.catalogue.csv_import import CatalogueImportError, ItemRow
+from webshop.catalogue.models import Agreement, Catalogue, CatalogueStatus
 from webshop.catalogue.publish import MassDiscontinueError, import_catalogue
+from webshop.catalogue.versions import (
+    Changes,
+    VersionError,
+    create_draft,
+    draft_changes,
+    publish_draft,
+    restore_previous,
+    rows_from_path,
+)
 from webshop.delivery.worker import worker_command
 from webshop.extensions import db
 from webshop.health.cli import health_cli
@@ -52,24 +60,31 @@ def print_accounts(accounts: list[tuple[str, str, str, str]]) -> None:
 
 @catalogue_cli.command("import")
 @click.option("--agreement", "reference", required=True, help="Framework agreement reference, e.g. IVF-2024-012.")
-@click.option("--draft", is_flag=True, help="Store as a draft version without publishing it.")
+@click.option("--publish", "publish_now", is_flag=True,
+              help="Publish at once instead of leaving a draft (refused when many live items would be retired).")
+@click.option("--draft", is_flag=True, hidden=True, help="Kept for old scripts: a draft is the default now.")
 @click.option("--confirm-discontinue", is_flag=True,
-              help="Import even when the file would discontinue a large share of the live items.")
+              help="With --publish: publish even when the file would retire a large share of the live items.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def catalogue_import(reference: str, draft: bool, confirm_discontinue: bool, path: str) -> None:
-    """Import a catalogue CSV as a new version of the agreement's catalogue."""
-    agreement = db.session.scalar(select(Agreement).where(Agreement.reference == reference))
-    if agreement is None:
-        raise click.ClickException(f"Fant ingen avtale med referanse {reference}.")
+def catalogue_import(reference: str, publish_now: bool, draft: bool, confirm_discontinue: bool, path: str) -> None:
+    """Import a catalogue file (CSV or EHF XML) as a draft version of the agreement's catalogue.
+
+    The file is checked exactly as an upload on the web page is. The draft changes nothing for orderers;
+    `flask catalogue publish` (or the draft page) publishes it.
+    """
+    agreement = _agreement(reference)
     counted = [0]
 
     def rows() -> Iterator[ItemRow]:  # streamed: a million rows never sit in memory at once
-        for row in (_ehf_rows(path) if path.lower().endswith(".xml") else iter_file(path)):
+        for row in rows_from_path(path):
             counted[0] += 1
             yield row
 
     try:
-        catalogue = import_catalogue(agreement, rows(), publish=not draft, confirm_discontinue=confirm_discontinue)
+        if publish_now and not draft:
+            catalogue = import_catalogue(agreement, rows(), publish=True, confirm_discontinue=confirm_discontinue)
+        else:
+            catalogue = create_draft(agreement, rows(), by=None)
     except MassDiscontinueError as exc:
         db.session.rollback()
         raise click.ClickException(f"{exc} Kjør på nytt med --confirm-discontinue for å importere likevel.") from None
@@ -80,12 +95,60 @@ def catalogue_import(reference: str, draft: bool, confirm_discontinue: bool, pat
         raise click.ClickException(f"{len(exc.errors)} feil; ingenting er importert.") from None
     db.session.commit()
     click.echo(f"{counted[0]} varer importert som versjon {catalogue.version} ({catalogue.status}).")
+    if catalogue.status == CatalogueStatus.DRAFT:
+        for note in (catalogue.import_notes or "").splitlines():
+            click.echo(f"  merknad {note}")
+        click.echo(_changes_line(draft_changes(catalogue)))
+        click.echo(f"Publiser med: flask --app webshop catalogue publish --agreement {reference} "
+                   f"--version {catalogue.version}")
 
 
-def _ehf_rows(path: str) -> Iterator[ItemRow]:
-    """EHF / Peppol BIS Catalogue 3 lines as import rows (see webshop.catalogue.ehf_import)."""
-    with open(path, "rb") as fh:
-        yield from read_ehf_catalogue(fh.read())
+def _agreement(reference: str) -> Agreement:
+    agreement = db.session.scalar(select(Agreement).where(Agreement.reference == reference))
+    if agreement is None:
+        raise click.ClickException(f"Fant ingen avtale med referanse {reference}.")
+    return agreement
+
+
+def _changes_line(changes: Changes) -> str:
+    c = changes.counts
+    return (f"Endringer mot publisert versjon: {c['new']} nye, {c['price']} med ny pris, {c['renamed']} med nytt "
+            f"navn, {c['disappearing']} forsvinner.")
+
+
+@catalogue_cli.command("publish")
+@click.option("--agreement", "reference", required=True, help="Framework agreement reference.")
+@click.option("--version", "version", type=int, required=True, help="The draft version to publish.")
+@click.option("--confirm-discontinue", is_flag=True, help="Needed when the draft would retire live items.")
+def catalogue_publish(reference: str, version: int, confirm_discontinue: bool) -> None:
+    """Publish a draft version (it replaces the live version for every member municipality)."""
+    agreement = _agreement(reference)
+    draft_version = db.session.scalar(select(Catalogue).where(Catalogue.agreement_id == agreement.id,
+                                                              Catalogue.version == version))
+    if draft_version is None:
+        raise click.ClickException(f"{reference} har ingen versjon {version}.")
+    try:
+        changes = publish_draft(draft_version, by=None, confirmed=True, retire_confirmed=confirm_discontinue)
+    except VersionError as exc:
+        db.session.rollback()
+        hint = " Kjør på nytt med --confirm-discontinue." if "utgått" in str(exc) else ""
+        raise click.ClickException(f"{exc}{hint}") from None
+    db.session.commit()
+    click.echo(f"Versjon {version} er publisert. {_changes_line(changes)}")
+
+
+@catalogue_cli.command("restore")
+@click.option("--agreement", "reference", required=True, help="Framework agreement reference.")
+def catalogue_restore(reference: str) -> None:
+    """Publish the previous version again (the live one is withdrawn)."""
+    agreement = _agreement(reference)
+    try:
+        restored = restore_previous(agreement, by=None)
+    except VersionError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Versjon {restored.version} er publisert igjen.")
 
 
 token_cli = AppGroup("token", help="Personal API tokens.")

@@ -20,7 +20,8 @@ V2 = (CSV_HEAD + "PEN-1;Kulepenn blå;Medium;44121704;EA;5,10\n"
 def import_v2(app, tmp_path, text: str = V2) -> None:
     csv = tmp_path / "v2.csv"
     csv.write_text(text, encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["catalogue", "import", "--agreement", "RA-2025-1", str(csv)])
+    result = app.test_cli_runner().invoke(args=["catalogue", "import", "--agreement", "RA-2025-1", "--publish",
+                                                str(csv)])
     assert result.exit_code == 0, result.output
 
 

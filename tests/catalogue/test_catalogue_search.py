@@ -95,7 +95,8 @@ def test_new_version_discontinues_missing_items_and_favourite_shows_substitute(w
     csv.write_text(CSV_HEAD + "PEN-1;Kulepenn blå;Medium;44121704;EA;5,10\n"
                    "KP-200;Kopipapir A4 80 g resirkulert;500 ark;14111507;XPK;55.00\n"
                    "FAR-1;Farin 1 kg;Brunt;50161509;KGM;31.50\n", encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["catalogue", "import", "--agreement", "RA-2025-1", str(csv)])
+    result = app.test_cli_runner().invoke(args=["catalogue", "import", "--agreement", "RA-2025-1", "--publish",
+                                                str(csv)])
     assert result.exit_code == 0, result.output
     store.expire_all()
     live = store.scalar(select(Catalogue).where(Catalogue.status == CatalogueStatus.PUBLISHED))
@@ -112,7 +113,8 @@ def test_new_version_discontinues_missing_items_and_favourite_shows_substitute(w
 def test_bad_import_reports_lines_and_keeps_live_version(world, app, store, tmp_path):
     csv = tmp_path / "bad.csv"
     csv.write_text(CSV_HEAD + "A;Ok;x;14111507;EA;1\nB;Bad;x;123;EA;1\nC;Bad;x;14111507;EA;abc\n", encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["catalogue", "import", "--agreement", "RA-2025-1", str(csv)])
+    result = app.test_cli_runner().invoke(args=["catalogue", "import", "--agreement", "RA-2025-1", "--publish",
+                                                str(csv)])
     assert result.exit_code != 0
     assert "linje 3" in result.output and "linje 4" in result.output
     assert store.scalar(select(Catalogue.version).where(Catalogue.status == CatalogueStatus.PUBLISHED)) == 1
@@ -189,8 +191,12 @@ def test_upload_page_imports_csv(world, login_as, store):
     response = buyer.post("/forvaltning/", data={"agreement_id": world.agreement.id,
                                                  "file": (io.BytesIO(data), "k.csv")},
                           content_type="multipart/form-data")
-    assert response.status_code == 302
-    assert "Tusj svart" in page_text(login_as(world.orderer).get("/katalog?q=tusj"))
+    assert response.status_code == 302 and "/utkast" in response.headers["Location"]  # a draft (issue 16)
+    orderer = login_as(world.orderer)
+    assert "Tusj svart" not in page_text(orderer.get("/katalog?q=tusj"))
+    draft = response.headers["Location"].replace("/utkast", "/publiser")
+    assert buyer.post(draft, data={"confirm": "y", "confirm_retire": "y"}).status_code == 302
+    assert "Tusj svart" in page_text(orderer.get("/katalog?q=tusj"))
     bad = buyer.post("/forvaltning/", data={"agreement_id": world.agreement.id,
                                             "file": (io.BytesIO(CSV_HEAD.encode() + b"X;;;1;EA;1\n"), "k.csv")},
                      content_type="multipart/form-data")

@@ -1,6 +1,7 @@
 """Issue 10, item 12: an import that would discontinue more than a configurable share of the live
 items (a header-only CSV, the wrong file) asks for an explicit confirmation and says how many, in
-the upload page and in `flask catalogue import`; until confirmed nothing changes."""
+the upload page and in `flask catalogue import --publish`; until confirmed nothing changes. Since
+issue 16 an upload is a draft, and publishing one that retires live items needs its own confirmation."""
 from __future__ import annotations
 
 import io
@@ -18,7 +19,8 @@ from webshop.catalogue.publish import needs_confirmation
 def cli_import(app, tmp_path, text: str, *extra: str):
     csv = tmp_path / "katalog.csv"
     csv.write_text(text, encoding="utf-8")
-    return app.test_cli_runner().invoke(args=["catalogue", "import", "--agreement", "RA-2025-1", *extra, str(csv)])
+    return app.test_cli_runner().invoke(args=["catalogue", "import", "--agreement", "RA-2025-1", "--publish",
+                                              *extra, str(csv)])
 
 
 def live_version(store) -> int:
@@ -65,12 +67,17 @@ def upload(client, world, text: str, **extra):
 def test_a_header_only_upload_asks_for_confirmation_and_says_how_many(world, login_as, store):
     buyer = login_as(central_buyer(store, world))
     response = upload(buyer, world, CSV_HEAD)
-    assert response.status_code == 400
-    text = page_text(response)
-    assert "3 av 3 varer" in text and 'name="confirm_discontinue"' in text
+    assert response.status_code == 302  # a draft: nothing changes yet
+    draft = response.headers["Location"]
+    text = page_text(buyer.get(draft))
+    assert "3 forsvinner" in text and 'name="confirm_retire"' in text
     assert live_version(store) == 1 and live_orderable(store) == {"KP-100", "PEN-1", "FAR-1"}
 
-    assert upload(buyer, world, CSV_HEAD, confirm_discontinue="y").status_code == 302
+    refused = buyer.post(draft.replace("/utkast", "/publiser"), data={"confirm": "y"})
+    assert refused.status_code == 400 and "3 varer" in page_text(refused)
+    assert live_version(store) == 1 and live_orderable(store) == {"KP-100", "PEN-1", "FAR-1"}
+    assert buyer.post(draft.replace("/utkast", "/publiser"), data={"confirm": "y", "confirm_retire": "y"}
+                      ).status_code == 302
     assert live_version(store) == 2 and live_orderable(store) == set()
 
 

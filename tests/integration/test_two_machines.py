@@ -202,7 +202,7 @@ def test_two_machines_each_with_its_own_index(machines, world, store, tmp_path):
     # 2. A catalogue version imported and published on machine A is live on both.
     v2 = tmp_path / "v2.csv"
     v2.write_text(CSV_HEAD + V1_ROWS + "REG-1;Tusj regnbue;Fire farger;44121708;EA;19.00\n", encoding="utf-8")
-    imported = a.flask("catalogue", "import", "--agreement", world.agreement.reference, str(v2))
+    imported = a.flask("catalogue", "import", "--publish", "--agreement", world.agreement.reference, str(v2))
     assert imported.returncode == 0, imported.stdout + imported.stderr
     v2_id = _live_catalogue_id(store)
     assert v2_id != world.catalogue.id
@@ -222,7 +222,7 @@ def test_two_machines_each_with_its_own_index(machines, world, store, tmp_path):
     v3 = tmp_path / "v3.csv"
     v3.write_text(CSV_HEAD + V1_ROWS + "REG-1;Tusj regnbue;Fire farger;44121708;EA;21.00\n"
                   "HUL-1;Hullemaskin stor;To hull;44101602;EA;129.00\n", encoding="utf-8")
-    imported = a.flask("catalogue", "import", "--agreement", world.agreement.reference, str(v3))
+    imported = a.flask("catalogue", "import", "--publish", "--agreement", world.agreement.reference, str(v3))
     assert imported.returncode == 0, imported.stdout + imported.stderr
     v3_id = _live_catalogue_id(store)
     v3_key = store.get(Catalogue, v3_id).search_key

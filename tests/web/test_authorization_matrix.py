@@ -190,6 +190,11 @@ RULES: dict[str, Rule] = {
     # the one-time links: no login; an unknown token is not found for anyone
     "account.set_password": R(anon="404", deny="404", params={"token": "no-such-token"}),
     "account.forgot": R(*ROLES, anon="ok"),
+    # catalogue versions (issue 16): the central buyer of the catalogue's collaboration
+    "versions.draft": R(CENTRAL_BUYER, objects=COLLAB),
+    "versions.publish": R(CENTRAL_BUYER, objects=COLLAB),
+    "versions.history": R(CENTRAL_BUYER, objects=COLLAB),
+    "versions.restore": R(CENTRAL_BUYER, objects=COLLAB),
 }
 # Where the rule differs by method (a page anyone of the group may read, a change only some may make).
 METHOD_RULES: dict[tuple[str, str], Rule] = {

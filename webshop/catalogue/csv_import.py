@@ -14,16 +14,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ehf.codelists import UNECEREC20, UNECEREC21
 from ehf.orgnr import is_valid_gtin
+from webshop.catalogue.units import resolve_unit
 from webshop.params import MAX_PRICE, MAX_TEXT, BadNumber, check_decimal
 
 REQUIRED = ("supplier_item_id", "name", "description", "unspsc", "unit", "price")
 OPTIONAL = ("gtin", "manufacturer_item_id", "list_price", "vat_rate", "pack_size", "brand", "keywords",
             "image_url", "paper_catalogue_no", "discontinued", "eco_label")
 VAT_RATES = {Decimal(r) for r in ("0", "12", "15", "25")}
-UNIT_CODES = UNECEREC20 | {"X" + c for c in UNECEREC21}
 _UNSPSC = re.compile(r"\d{8}")
+# Characters XML 1.0 cannot carry: such a name or description could never leave in an EHF order.
+_UNSENDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The widest value each text column of catalogue_items (and item_numbers) holds.
 MAX_LENGTH = {"supplier_item_id": 60, "manufacturer_item_id": 60, "name": 300, "brand": 100, "image_url": 500,
               "eco_label": 60, "paper_catalogue_no": 60, "description": 10_000, "keywords": 2_000}
@@ -50,6 +51,12 @@ class ItemRow:
     paper_catalogue_no: str | None = None
     discontinued: bool = False
     eco_label: str | None = None
+    unit_note: str | None = None  # set when a unit name («stk») was mapped to its code (EA)
+
+    @property
+    def note(self) -> str | None:
+        """What the import noticed on this row, for the draft page (a mapped unit name)."""
+        return f"linje {self.line}: {self.unit_note}" if self.unit_note else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,15 +172,16 @@ def _row(line: int, record: list[str], index: dict[str, int]) -> ItemRow:
     for name in ("supplier_item_id", "name", "unit"):
         if not cell(name):
             raise ValueError(f"{name} mangler")
+    for name, i in index.items():
+        if i < len(record) and _UNSENDABLE.search(record[i]):
+            raise ValueError(f"{name} har kontrolltegn som ikke kan sendes i en EHF-melding")
     for name, longest in MAX_LENGTH.items():
         if len(cell(name)) > longest:
             raise ValueError(f"{name} er lengre enn {longest} tegn")
     unspsc = cell("unspsc")
     if not _UNSPSC.fullmatch(unspsc):
         raise ValueError(f"unspsc «{unspsc}» må være 8 siffer")
-    unit = cell("unit").upper()
-    if unit not in UNIT_CODES:
-        raise ValueError(f"enhet «{unit}» er ikke en UN/ECE-enhetskode (f.eks. EA, XPK for pakke, KGM)")
+    unit, unit_note = resolve_unit(cell("unit"))  # UnknownUnit is a ValueError: reported for the row
     gtin = cell("gtin") or None
     if gtin and not is_valid_gtin(gtin):
         raise ValueError(f"GTIN «{gtin}» har feil lengde eller kontrollsiffer")
@@ -204,6 +212,7 @@ def _row(line: int, record: list[str], index: dict[str, int]) -> ItemRow:
         paper_catalogue_no=cell("paper_catalogue_no") or None,
         discontinued=cell("discontinued").lower() in ("1", "true", "ja", "yes"),
         eco_label=cell("eco_label") or None,
+        unit_note=unit_note,
     )
 
 

@@ -7,12 +7,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from webshop.catalogue import curation
-from webshop.catalogue.csv_import import CatalogueImportError, read_bytes
-from webshop.catalogue.ehf_import import read_ehf_catalogue
+from webshop.catalogue import curation, versions
+from webshop.catalogue.csv_import import CatalogueImportError
 from webshop.catalogue.forms import CurateForm, ImportForm, SearchForm, SynonymForm
 from webshop.catalogue.models import Agreement, Catalogue, CatalogueItem, ItemRequest, SynonymGroup
-from webshop.catalogue.publish import MassDiscontinueError, import_catalogue
 from webshop.catalogue.services import live_for_collaboration, search_items
 from webshop.extensions import db
 from webshop.forms import EmptyForm
@@ -42,24 +40,16 @@ def overview():
     errors: list[str] = []
     if request.method == "POST" and form.validate():
         agreement = _agreement(form.agreement_id.data)
-        data = form.file.data.read()
-        try:
-            if data.lstrip().startswith(b"<"):
-                rows = list(read_ehf_catalogue(data))
-            else:
-                rows = read_bytes(data)
+        try:  # the one validation path of every upload, the web page's and `flask catalogue import`'s
+            with transaction():
+                draft = versions.create_draft(agreement, versions.rows_from_bytes(form.file.data.read()),
+                                              by=current_user)
         except CatalogueImportError as exc:
             errors = [str(e) for e in exc.errors[:200]]
-        else:
-            try:
-                with transaction():
-                    catalogue = import_catalogue(agreement, rows, confirm_discontinue=form.confirm_discontinue.data)
-            except MassDiscontinueError as exc:  # e.g. a header-only file: say how many, ask to confirm
-                errors = [str(exc) + " " + _("Last opp filen på nytt og kryss av for å bekrefte.")]
-            else:
-                flash(_("%(n)d varer importert og publisert som versjon %(v)d.", n=len(rows),
-                        v=catalogue.version), "success")
-                return redirect(url_for("curation.overview"))
+        else:  # a draft: nothing changes for orderers until it is published on the draft page
+            flash(_("Filen er lastet opp som utkast (versjon %(v)d). Se endringene og publiser når du er klar.",
+                    v=draft.version), "success")
+            return redirect(url_for("versions.draft", catalogue_id=draft.id))
     live = {c.agreement_id: c for c in db.session.scalars(select(Catalogue).where(
         Catalogue.agreement_id.in_([a.id for a in agreements]), Catalogue.status == "published"))}
     status = 400 if (form.errors or errors) else 200

@@ -67,5 +67,3 @@ class ImportForm(FlaskForm):
     file = FileField(_l("Katalogfil (CSV eller EHF-katalog XML)"),
                      validators=[FileRequired(_l("Velg en fil.")), FileAllowed(["csv", "txt", "xml"],
                                                                                _l("Filen må være CSV eller XML."))])
-    confirm_discontinue = BooleanField(_l("Ja, varer som mangler i filen skal markeres som utgått "
-                                          "(trengs når importen vil gjøre mange av varene utgått)"))
