@@ -250,7 +250,8 @@ def test_statistics_and_fewer_orderers_proposal(world, people, place, login_as, 
     for _ in range(3):
         place(world.orderer, world.items["PEN-1"], world.school)
     coordinator = login_as(world.coordinator)
-    stats = page_text(coordinator.get("/admin/statistikk"))
+    assert coordinator.get("/admin/statistikk").headers["Location"].endswith("/leder/bestillere")  # moved (issue 13)
+    stats = page_text(coordinator.get("/leder/bestillere"))
     assert "Ola Orderer" in stats and "sjelden" in stats
     text = page_text(coordinator.get(f"/admin/enheter/{world.school.id}?antall=1"))
     assert "hadde 1 bestillere i stedet for 2" in text and "Mister bestillerrett: Siri Both" in text

@@ -1,25 +1,17 @@
-"""Coordinator and unit-manager use cases: ordering authority, limits, budgets, tiers,
-and the statistics behind "who orders, how much, how seldom". Every change is audited.
+"""Coordinator and unit-manager use cases: ordering authority, limits, budgets, tiers. Every change
+is audited. (Who orders, how much and how seldom now lives in the leader's view: webshop/leader.)
 Changes only affect orders submitted afterwards: routes are snapshotted per order."""
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import cast
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from webshop import audit
 from webshop.approvals.models import ApprovalPolicy, ApprovalTier, PersonLimit, UnitBudget
-from webshop.dbtypes import utcnow
 from webshop.errors import DomainError
 from webshop.extensions import db
-from webshop.orders.models import Order
-from webshop.orders.rules import SPEND_COMMITTING
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
 
 
@@ -161,73 +153,3 @@ def save_person_limit(user: User, unit: Unit | None, *, per_order: Decimal | Non
         f"avtaler {row.agreement_ids or 'alle'}, kategorier {row.unspsc_prefixes or 'alle'}, "
         f"godkjenningsgrense {_fmt(approval_limit)}"))
     db.session.flush()
-
-
-# ------------------------------------------------------------------ statistics
-
-
-@dataclass(frozen=True)
-class OrdererStats:
-    user: User
-    unit: Unit
-    orders: int
-    spend: Decimal
-    last_order_at: datetime | None
-    per_month: Decimal  # orders per month over the period
-
-    @property
-    def is_infrequent(self) -> bool:
-        """Fewer than one order a month: the ones who forget how the system works."""
-        return self.per_month < 1
-
-
-def orderer_stats(units: list[Unit], *, months: int = 12) -> dict[int, list[OrdererStats]]:
-    """Per unit: each orderer with orders, spend and how seldom they order (three queries in all)."""
-    since = utcnow() - timedelta(days=30 * months)
-    unit_ids = [u.id for u in units]
-    by_id = {u.id: u for u in units}
-    people = db.session.execute(select(RoleAssignment.unit_id, User).join(User, User.id == RoleAssignment.user_id)
-                                .where(RoleAssignment.role == Role.ORDERER, RoleAssignment.unit_id.in_(unit_ids)))
-    counts = {(u, o): (n, last) for u, o, n, last in db.session.execute(
-        select(Order.unit_id, Order.orderer_id, func.count(Order.id), func.max(Order.submitted_at))
-        .where(Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(SPEND_COMMITTING))
-        .group_by(Order.unit_id, Order.orderer_id))}
-    spend: dict[tuple[int, int], Decimal] = defaultdict(lambda: Decimal("0.00"))
-    for unit_id, orderer_id, total in db.session.execute(
-            select(Order.unit_id, Order.orderer_id, Order.total)
-            .where(Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(SPEND_COMMITTING))):
-        spend[(unit_id, orderer_id)] += total  # exact Decimal sums on SQLite and PostgreSQL alike
-    result: dict[int, list[OrdererStats]] = {u.id: [] for u in units}
-    for unit_id, user in cast("Iterable[tuple[int, User]]", people):  # unit_id IN (...): never NULL
-        n, last = counts.get((unit_id, user.id), (0, None))
-        result[unit_id].append(OrdererStats(user, by_id[unit_id], n, spend[(unit_id, user.id)], last,
-                                            (Decimal(n) / months).quantize(Decimal("0.1"))))
-    for rows in result.values():
-        rows.sort(key=lambda s: (-s.orders, s.user.name))
-    return result
-
-
-@dataclass(frozen=True)
-class Proposal:
-    unit: Unit
-    current: int
-    proposed: int
-    keep: list[OrdererStats]
-    drop: list[OrdererStats]
-    orders: int
-    per_orderer_month_now: Decimal
-    per_orderer_month_then: Decimal
-
-
-def proposal(unit: Unit, stats: list[OrdererStats], keep: int, *, months: int = 12) -> Proposal:
-    """"If unit X had N orderers instead of M": the most active N keep authority and take over the rest."""
-    if keep < 1:
-        raise AdminError(_("En enhet trenger minst én bestiller."))
-    orders = sum(s.orders for s in stats)
-    now = len(stats) or 1
-    then = min(keep, now)
-
-    def rate(people: int) -> Decimal:
-        return (Decimal(orders) / months / people).quantize(Decimal("0.1"))
-
-    return Proposal(unit, len(stats), keep, stats[:keep], stats[keep:], orders, rate(now), rate(then))

@@ -1,9 +1,8 @@
 """Coordinator and unit-manager pages: units and roles, ordering authority, limits,
-budgets, approval tiers, orderer statistics and the "fewer orderers" proposal."""
+budgets, approval tiers and the "fewer orderers" proposal (its figures: webshop/leader)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from webshop.approvals.models import ApprovalTier, UnitBudget
 from webshop.approvals.services import organisation_policy, tiers_of
 from webshop.catalogue.models import Agreement, agreement_members
 from webshop.extensions import db
+from webshop.leader import services as leader_services
 from webshop.orgs.models import Role, RoleAssignment, Unit, User
 from webshop.permissions import (
     can_administer,
@@ -130,7 +130,7 @@ def remove_tier(tier_id: int):
 
 
 def _render_unit(unit: Unit, grant_form=None, budget_form=None, errors=None, status=200):
-    stats = services.orderer_stats([unit])[unit.id]
+    stats = leader_services.orderer_stats([unit])[unit.id]
     orderer_ids = {s.user.id for s in stats}
     grant_form = grant_form or GrantForm(formdata=None)
     candidates = db.session.scalars(select(User).where(User.organisation_id == unit.organisation_id,
@@ -143,7 +143,7 @@ def _render_unit(unit: Unit, grant_form=None, budget_form=None, errors=None, sta
     proposal = None
     if "antall" in request.args:
         if proposal_form.validate():
-            proposal = services.proposal(unit, stats, proposal_form.antall.data)
+            proposal = leader_services.proposal(unit, stats, proposal_form.antall.data)
         else:
             status = 400
     return render_template("admin/unit.html", unit=unit, stats=stats, grant_form=grant_form,
@@ -267,7 +267,5 @@ def save_person(user_id: int):
 
 @bp.get("/admin/statistikk")
 def statistics():
-    units = _my_units()
-    stats = services.orderer_stats(units)
-    total = sum((s.spend for rows in stats.values() for s in rows), Decimal("0.00"))
-    return render_template("admin/statistics.html", units=units, stats=stats, total=total)
+    """Moved to the leader's view (issue 13): orderers, concentration and the fewer-orderers proposal."""
+    return redirect(url_for("leader.orderers"), 301)

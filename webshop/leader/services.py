@@ -437,8 +437,8 @@ class OrdererStats:
 
 
 def orderer_stats(units: list[Unit], *, months: int = 12, now: datetime | None = None) -> dict[int, list[OrdererStats]]:
-    """Per unit: each orderer with orders, spend and how seldom they order (three queries in all).
-    Orders count by the one spend rule; people without ordering rights who ordered still show."""
+    """Per unit: each person with ordering rights, with orders, spend and how seldom they order (two
+    queries). Orders count by the one spend rule, sandboxes never."""
     since = (now or utcnow()) - timedelta(days=30 * months)
     unit_ids = [u.id for u in units]
     by_id = {u.id: u for u in units}
@@ -452,12 +452,6 @@ def orderer_stats(units: list[Unit], *, months: int = 12, now: datetime | None =
     counts = {(u, o): (n, last, spend) for u, o, n, last, spend in db.session.execute(
         select(Order.unit_id, Order.orderer_id, func.count(Order.id), func.max(Order.submitted_at),
                _money_sum(Order.total)).where(*where).group_by(Order.unit_id, Order.orderer_id))}
-    known = {user_id for (_unit, user_id) in people}
-    missing = {orderer for (_unit, orderer) in counts if orderer not in known}
-    users = {p.id: p for p in people.values()}
-    users.update({u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing)))} if missing else {})
-    for key in counts:  # ordered without ordering rights for the unit (rights since taken away): still counted
-        people.setdefault(key, users[key[1]])
     result: dict[int, list[OrdererStats]] = {u.id: [] for u in units}
     for (unit_id, user_id), user in people.items():
         n, last, spend = counts.get((unit_id, user_id), (0, None, ZERO))
