@@ -34,7 +34,6 @@ from ehf._ubl import (
     add_period,
     add_tax_category,
     address,
-    attr,
     fill_party,
     identifiers,
     party,
@@ -63,7 +62,7 @@ from ehf.components import (
     read_hazardous,
     read_instance,
     read_measure,
-    read_properties,
+    read_property,
 )
 from ehf.errors import EhfError
 from ehf.model import Address
@@ -357,7 +356,7 @@ def parse_catalogue_line(line: etree._Element) -> CatalogueItem:
     content = _first(lc, "cbc:ContentUnitQuantity")
     standard = _first(_index(_first(ic, "cac:StandardItemIdentification")), "cbc:ID")
     tax = _index(_first(ic, "cac:ClassifiedTaxCategory"))
-    location = _first(lc, "cac:RequiredItemLocationQuantity")
+    locc = _index(_first(lc, "cac:RequiredItemLocationQuantity"))
     orderable = _text(lc, "cbc:OrderableIndicator")
     quantity_unit = _text(lc, "cbc:OrderableUnit") or (content.get("unitCode") if content is not None else None) or "EA"
     line_id = _text(lc, "cbc:ID")
@@ -401,19 +400,8 @@ def parse_catalogue_line(line: etree._Element) -> CatalogueItem:
         vat_category=_text(tax, "cbc:ID"),
         vat_percent=_number(_first(tax, "cbc:Percent")),
         origin_country=_text(_index(_first(ic, "cac:OriginCountry")), "cbc:IdentificationCode"),
-        attachments=tuple(
-            Attachment(
-                id=required_text(ref, "cbc:ID"),
-                uri=text(ref, "cac:Attachment/cac:ExternalReference/cbc:URI"),
-                document_type_code=text(ref, "cbc:DocumentTypeCode"),
-                description=text(ref, "cbc:DocumentDescription"),
-                embedded=text(ref, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject"),
-                mime_code=attr(ref, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "mimeCode"),
-                filename=attr(ref, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "filename"),
-            )
-            for ref in ic.get(_T["cac:ItemSpecificationDocumentReference"], ())
-        ),
-        properties=read_properties(item),
+        attachments=tuple(_attachment(ref) for ref in ic.get(_T["cac:ItemSpecificationDocumentReference"], ())),
+        properties=tuple(read_property(prop) for prop in ic.get(_T["cac:AdditionalItemProperty"], ())),
         min_order_unit=unless_same(_unit(_first(lc, "cbc:MinimumOrderQuantity")), quantity_unit),
         max_order_unit=unless_same(_unit(_first(lc, "cbc:MaximumOrderQuantity")), quantity_unit),
         order_increment=_number(_first(lc, "cbc:OrderQuantityIncrementNumeric")),
@@ -421,26 +409,51 @@ def parse_catalogue_line(line: etree._Element) -> CatalogueItem:
         pack_level=_text(lc, "cbc:PackLevelCode"),
         comparisons=tuple(
             Comparison(_number(_first(cc, "cbc:PriceAmount")), _unit(_first(cc, "cbc:PriceAmount"), "currencyID"),
-                       read_measure(c, "cbc:Quantity"))
+                       _measure(cc, "cbc:Quantity"))
             for c in lc.get(_T["cac:ItemComparison"], ()) if (cc := _index(c)) is not None),
         related=tuple(
             RelatedItem(relation, text(r, "cbc:ID") or "", read_measure(r, "cbc:Quantity"))
             for relation in Relation for r in lc.get(_T[f"cac:{relation.value}"], ())),
-        lead_time=read_measure(location, "cbc:LeadTimeMeasure"),
-        location_min_quantity=read_measure(location, "cbc:MinimumQuantity"),
-        location_max_quantity=read_measure(location, "cbc:MaximumQuantity"),
-        territory=address(_first(_index(location), "cac:ApplicableTerritoryAddress")),
+        lead_time=_measure(locc, "cbc:LeadTimeMeasure"),
+        location_min_quantity=_measure(locc, "cbc:MinimumQuantity"),
+        location_max_quantity=_measure(locc, "cbc:MaximumQuantity"),
+        territory=address(_first(locc, "cac:ApplicableTerritoryAddress")),
         price_type=_text(pc, "cbc:PriceType"),
         orderable_unit_factor=_number(_first(pc, "cbc:OrderableUnitFactorRate")),
-        pack_quantity=read_measure(item, "cbc:PackQuantity"),
-        hazardous=read_hazardous(item),
-        manufacturer=text(item, "cac:ManufacturerParty/cac:PartyName/cbc:Name"),
+        pack_quantity=_measure(ic, "cbc:PackQuantity"),
+        hazardous=read_hazardous(item) if _T["cac:HazardousItem"] in ic else (),
+        manufacturer=(text(item, "cac:ManufacturerParty/cac:PartyName/cbc:Name")
+                      if _T["cac:ManufacturerParty"] in ic else None),
         instances=tuple(read_instance(i) for i in ic.get(_T["cac:ItemInstance"], ())),
         certificates=tuple(_certificate(c) for c in ic.get(_T["cac:Certificate"], ())),
-        dimensions=read_dimensions(item, "cac:Dimension"),
-        transaction_actions=tuple(t for a in item.iterfind("cac:TransactionConditions/cbc:ActionCode", NSMAP)
-                                  if (t := _el_text(a)) is not None),
+        dimensions=read_dimensions(item, "cac:Dimension") if _T["cac:Dimension"] in ic else (),
+        transaction_actions=tuple(t for tc in ic.get(_T["cac:TransactionConditions"], ())
+                                  if (t := _text(_index(tc), "cbc:ActionCode")) is not None),
     )
+
+
+def _attachment(ref: etree._Element) -> Attachment:
+    rc = _index(ref)
+    ac = _index(_first(rc, "cac:Attachment"))
+    embedded = _first(ac, "cbc:EmbeddedDocumentBinaryObject")
+    line_id = _text(rc, "cbc:ID")
+    if line_id is None:
+        raise EhfError("Missing mandatory element cbc:ID of an ItemSpecificationDocumentReference.")
+    return Attachment(
+        id=line_id,
+        uri=_text(_index(_first(ac, "cac:ExternalReference")), "cbc:URI"),
+        document_type_code=_text(rc, "cbc:DocumentTypeCode"),
+        description=_text(rc, "cbc:DocumentDescription"),
+        embedded=_el_text(embedded),
+        mime_code=_unit(embedded, "mimeCode"),
+        filename=_unit(embedded, "filename"),
+    )
+
+
+def _measure(children: Children, term: str) -> Measure | None:
+    el = _first(children, term)
+    value = _number(el)
+    return None if value is None else Measure(value, _unit(el))
 
 
 def _unit(el: etree._Element | None, name: str = "unitCode") -> str | None:

@@ -204,17 +204,30 @@ def read_dimensions(el: etree._Element | None, tag: str) -> tuple[Dimension, ...
 
 
 def read_property(el: etree._Element) -> ItemProperty:
+    # one pass over the children: the catalogue reader calls this for every property of every line
+    found: dict[str, etree._Element] = {}
+    for child in el:
+        found.setdefault(child.tag, child)
+
+    def value(local: str) -> str | None:
+        child = found.get(f"{{{CBC}}}{local}")
+        return child.text if child is not None and child.text and child.text.strip() else None
+
+    def attribute(local: str, name: str) -> str | None:
+        child = found.get(f"{{{CBC}}}{local}")
+        return (child.get(name) or None) if child is not None else None
+
     return ItemProperty(
-        name=_text(el, "cbc:Name") or "",
-        value=_text(el, "cbc:Value"),
-        id=_text(el, "cbc:ID"),
-        id_scheme=_attr(el, "cbc:ID", "schemeID"),
-        id_scheme_uri=_attr(el, "cbc:ID", "schemeDataURI"),
-        id_scheme_version=_attr(el, "cbc:ID", "schemeVersionID"),
-        name_code=_text(el, "cbc:NameCode"),
-        name_code_list=_attr(el, "cbc:NameCode", "listID"),
-        quantity=read_measure(el, "cbc:ValueQuantity"),
-        qualifier=_text(el, "cbc:ValueQualifier"),
+        name=value("Name") or "",
+        value=value("Value"),
+        id=value("ID"),
+        id_scheme=attribute("ID", "schemeID"),
+        id_scheme_uri=attribute("ID", "schemeDataURI"),
+        id_scheme_version=attribute("ID", "schemeVersionID"),
+        name_code=value("NameCode"),
+        name_code_list=attribute("NameCode", "listID"),
+        quantity=read_measure(el, "cbc:ValueQuantity") if f"{{{CBC}}}ValueQuantity" in found else None,
+        qualifier=value("ValueQualifier"),
     )
 
 
