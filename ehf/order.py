@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import TypeVar
 
 from lxml import etree
@@ -368,7 +369,8 @@ class _Reader:
         self.root = root
 
     @staticmethod
-    def path(p: str) -> str:
+    @cache
+    def path(p: str) -> str:  # cached: the reader asks for the same few hundred paths again and again
         return "/".join(
             f"{{{CAC if part.startswith('cac:') else CBC}}}{part[4:]}" for part in p.split("/")
         )
