@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 
 from ehf.orgnr import is_valid_orgnr
 from ehf.profiles import Profile
+from seed.leader import leader_accounts, load_leader_demo
 from seed.policies import load_policies, policy_accounts, policy_orders
 from webshop.approvals import services as approvals
 from webshop.cart import services as cart
@@ -85,6 +86,7 @@ def load_demo(data_dir: Path = DATA_DIR, *, reset: bool = False) -> SeedResult:
     from seed.catalogue_extras import load_catalogue_extras  # issue 5: synonyms, favourite, failed searches
 
     load_catalogue_extras(collaboration, data_dir)
+    load_leader_demo(orgs, units, data_dir)  # issue 13: leaders, targets, accounting exports
     return result
 
 
@@ -93,6 +95,7 @@ def _accounts(result: SeedResult, data: dict[str, Any]) -> SeedResult:
         roles = ", ".join(f"{r['role']}" + (f"@{r['unit']}" if r.get("unit") else "") for r in u["roles"])
         result.accounts.append((u["email"], u["password"], u["name"], roles))
     result.accounts += policy_accounts()  # e.g. the sector director the Storvika policy adds
+    result.accounts += leader_accounts()  # issue 13: a leader per municipality
     return result
 
 

@@ -182,6 +182,13 @@ def _chunks(items: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
         yield items[start:start + size]
 
 
+def latest_spend_month(organisation_id: int) -> Month | None:
+    """The last month the accounting has rows for: the natural month to follow up."""
+    latest = db.session.scalar(select(func.max(SpendRecord.booked_on))
+                               .where(SpendRecord.organisation_id == organisation_id))
+    return None if latest is None else Month.of(latest)
+
+
 def spend_imports(organisation_id: int, limit: int = 20) -> list[SpendImport]:
     return list(db.session.scalars(select(SpendImport).where(SpendImport.organisation_id == organisation_id)
                                    .order_by(SpendImport.id.desc()).limit(limit)))

@@ -39,8 +39,15 @@ def _this_month() -> Month:
     return Month.of_instant(utcnow())
 
 
+def _default_month() -> Month:
+    """The last month with accounting figures (the monthly follow-up), else this month."""
+    latest = services.latest_spend_month(current_user.organisation_id)
+    this = _this_month()
+    return latest if latest is not None and latest <= this else this
+
+
 def _period(first_arg: str = "fra", last_arg: str = "til", default_months: int = 12) -> Period:
-    last = _month_arg(last_arg) or _this_month()
+    last = _month_arg(last_arg) or _default_month()
     first = _month_arg(first_arg)
     if first is None:
         first = last
@@ -113,7 +120,7 @@ def overview():
 @requires(can_view_adoption)
 def report():
     """The printable monthly report: one month, every table visible, the year's trend."""
-    month = _month_arg("maned") or _this_month()
+    month = _month_arg("maned") or _default_month()
     units = _units()
     found = _collect(Period(month, month), units, full=True)
     trend = services.adoption(current_user.organisation_id, units, Month(month.year, 1), month)
