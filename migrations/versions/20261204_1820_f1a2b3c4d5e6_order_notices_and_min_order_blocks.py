@@ -1,4 +1,4 @@
-"""order_notices (what the orderer hears) and agreements.min_order_blocks (issue 15)
+"""order_notices (what the orderer hears), agreements.min_order_blocks, order_line_statuses.replaced_in_cart_at (issue 15)
 
 Revision ID: f1a2b3c4d5e6
 Revises: e5f6a7b8c9d0
@@ -38,9 +38,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_order_notices_user_id'), ['user_id'], unique=False)
     with op.batch_alter_table('agreements', schema=None) as batch_op:
         batch_op.add_column(sa.Column('min_order_blocks', sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table('order_line_statuses', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('replaced_in_cart_at', webshop.dbtypes.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('order_line_statuses', schema=None) as batch_op:
+        batch_op.drop_column('replaced_in_cart_at')
     with op.batch_alter_table('agreements', schema=None) as batch_op:
         batch_op.drop_column('min_order_blocks')
     with op.batch_alter_table('order_notices', schema=None) as batch_op:

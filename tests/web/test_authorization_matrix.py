@@ -98,6 +98,8 @@ RULES: dict[str, Rule] = {
     "catalogue.add_favourite": R(ORDERER),
     "catalogue.remove_favourite": R(ORDERER, objects=ORG, stage=1),
     "catalogue.template_to_cart": R(ORDERER, objects=ORG),
+    "catalogue.edit_template": R(ORDERER, objects=ORG),  # the unit's orderers edit its templates (issue 15)
+    "catalogue.delete_template": R(ORDERER, objects=ORG, stage=1),
     "catalogue.template_from_order": R(ORDERER, objects=ORG),
     "catalogue.reorder": R(ORDERER, objects=ORG),
     "catalogue.replace_cart_line": R(ORDERER, objects=ORG, params={"line_id": "cart_line2"}, data={"item_id": "item"},
@@ -169,6 +171,7 @@ RULES: dict[str, Rule] = {
     "curation.search": R(CENTRAL_BUYER),
     "curation.item": R(CENTRAL_BUYER, objects=COLLAB),
     "curation.members": R(CENTRAL_BUYER, objects=COLLAB),
+    "curation.min_order": R(CENTRAL_BUYER, objects=COLLAB, data={"policy": "warn"}),  # the agreement's owner
     "curation.quality": R(CENTRAL_BUYER, objects=COLLAB),
     "curation.request_from_search": R(CENTRAL_BUYER, objects=COLLAB),
     "curation.requests": R(CENTRAL_BUYER),

@@ -185,3 +185,188 @@ def test_partly_delivered_and_lines_rejected_by_the_supplier_notify_the_orderer(
         db.session.commit()
     assert [(n.kind, n.comment) for n in store.scalars(select(OrderNotice).order_by(OrderNotice.id))] == [
         (NoticeKind.PARTLY_DELIVERED, None), (NoticeKind.REJECTED_BY_SUPPLIER, "Utsolgt")]
+
+
+# ------------------------------------------------------------------ the cart
+
+
+def _money(html: str) -> str:
+    return html.replace("\xa0", " ").replace("\u202f", " ")
+
+
+def test_the_cart_shows_line_sums_a_total_per_supplier_and_overall(world, login_as):
+    orderer = login_as(world.orderer)
+    add(orderer, world.items["KP-100"], "3")  # 3 × 52,00 = 156,00
+    add(orderer, world.items["PEN-1"], "10")  # 10 × 4,90 = 49,00
+    assert orderer.post("/handlekurv/fritekst", data={
+        "supplier_id": world.supplier.id, "description": "Navneskilt", "quantity": "2", "unit_code": "EA",
+        "estimated_price": "12.5"}).status_code == 302  # 2 × 12,50 = 25,00
+    html = _money(page_text(orderer.get("/handlekurv")))
+    line_totals = re.findall(r"<td class=\"num\" data-line-total>([^<]+)</td>", html)
+    assert [t.strip() for t in line_totals] == ["156,00 kr", "49,00 kr", "25,00 kr"] or \
+        [t.strip() for t in line_totals] == ["kr 156,00", "kr 49,00", "kr 25,00"]
+    assert "230,00" in re.search(r"data-supplier-total>([^<]+)<", html).group(1)
+    assert "230,00" in re.search(r"data-cart-total><strong>([^<]+)<", html).group(1)
+
+
+def test_one_calm_summary_instead_of_stacked_alerts(world, login_as, store):
+    from webshop.catalogue.models import Supplier
+
+    supplier = store.get(Supplier, world.supplier.id)
+    supplier.min_order_value, supplier.delivery_days = Decimal("500"), "Mon,Wed"
+    store.commit()
+    orderer = login_as(world.orderer)
+    add(orderer, world.items["PEN-1"], "10")
+    html = _money(page_text(orderer.get("/handlekurv")))
+    form_part = html.split('id="submit-heading"', 1)[1].split("</section>", 1)[0]
+    assert form_part.count('class="ds-alert"') == 0  # no stacked alert boxes above the submit button
+    summary = form_part.split('id="route-preview"', 1)[1]
+    assert "Kontor AS (49,00 kr)" in summary or "Kontor AS (kr 49,00)" in summary
+    assert "Under minste ordreverdi" in summary and "451,00" in summary  # warns only: the default
+    assert "Leverer: man, ons" in summary
+    assert "Godkjenner for enheten" in summary  # the route, in the same list
+
+
+def test_an_agreement_can_make_the_minimum_order_value_block_set_by_its_central_buyer(world, login_as, store):
+    from webshop.catalogue.models import Agreement, Supplier
+    from webshop.orders.models import AuditEvent
+    from webshop.orgs.models import Role, RoleAssignment, User
+
+    supplier = store.get(Supplier, world.supplier.id)
+    supplier.min_order_value = Decimal("500")
+    buyer = User(email="innkjop@lia.no", name="Ingrid Innkjøp", organisation_id=world.org.id)
+    from helpers import set_password
+
+    set_password(buyer)
+    buyer.roles = [RoleAssignment(role=Role.CENTRAL_BUYER, unit_id=None)]
+    store.add(buyer)
+    store.commit()
+    # an orderer may not change it
+    assert login_as(world.orderer).post(f"/forvaltning/avtaler/{world.agreement.id}/minste-ordreverdi",
+                                        data={"policy": "block"}).status_code == 403
+    central = login_as(buyer)
+    r = central.post(f"/forvaltning/avtaler/{world.agreement.id}/minste-ordreverdi", data={"policy": "block"})
+    assert r.status_code == 302
+    store.expire_all()
+    assert store.get(Agreement, world.agreement.id).min_order_blocks is True
+    event = store.scalar(select(AuditEvent).where(AuditEvent.action == "agreement_min_order"))
+    assert (event.actor_id, event.comment) == (buyer.id, "RA-2025-1: warn → block")
+
+    orderer = login_as(world.orderer)
+    add(orderer, world.items["PEN-1"], "10")
+    cart = _money(page_text(orderer.get("/handlekurv")))
+    assert "Kan ikke sendes ennå: minste ordreverdi er" in cart
+    refused = submit(orderer, world.school)
+    assert refused.status_code == 400
+    assert "Kontor AS krever minst 500,00 kr per ordre" in _money(page_text(refused))
+    assert store.scalar(select(Order)) is None
+
+
+def test_the_delivery_unit_defaults_to_the_one_last_used(world, login_as, store):
+    from webshop.orgs.models import Role, RoleAssignment, User
+
+    user = store.get(User, world.orderer.id)
+    user.roles.append(RoleAssignment(role=Role.ORDERER, unit_id=world.nursing.id))  # «Lia sykehjem» after «Lia skole»
+    store.commit()
+    orderer = login_as(world.orderer)
+    add(orderer, world.items["PEN-1"])
+    first = page_text(orderer.get("/handlekurv"))
+    assert re.search(rf'<option selected value="{world.school.id}">Lia skole', first)  # nothing used yet: first
+    assert submit(orderer, world.nursing).status_code == 302
+    add(orderer, world.items["PEN-1"])
+    again = page_text(orderer.get("/handlekurv"))
+    assert re.search(rf'<option selected value="{world.nursing.id}">Lia sykehjem', again)
+
+
+def test_after_submit_an_overview_of_the_orders_one_basket_became(world, login_as, store):
+    from webshop.catalogue.csv_import import ItemRow
+    from webshop.catalogue.models import Agreement, Supplier
+
+    orderer = login_as(world.orderer)
+    add(orderer, world.items["PEN-1"], "2")
+    assert orderer.post("/handlekurv/fritekst", data={
+        "supplier_id": world.supplier.id, "description": "Skilt", "quantity": "1", "unit_code": "EA",
+        "estimated_price": "10"}).status_code == 302
+    r = submit(orderer, world.school)
+    assert r.status_code == 302 and "/handlekurv/sendt?ordre=" in r.headers["Location"]
+    html = page_text(orderer.get(r.headers["Location"]))
+    order = store.scalar(select(Order))
+    assert "Bestillingen ble 1 ordre" in html and order.number in html and "Venter på godkjenning" in html
+    assert "Bestillingen er sendt til godkjenning" in html
+    # someone else's order id shows nothing of it
+    other = login_as(world.orderer_approver).get(r.headers["Location"])
+    assert other.status_code == 302 and order.number not in page_text(other)
+
+
+def test_auto_approved_orders_do_not_say_sent_for_approval(world, login_as, store):
+    from webshop.approvals.models import ApprovalPolicy
+
+    store.add(ApprovalPolicy(organisation_id=world.org.id, auto_approve_below=Decimal("1000"), default_hard=False,
+                             escalate_after_days=3))
+    store.commit()
+    orderer = login_as(world.orderer)
+    add(orderer, world.items["PEN-1"], "2")
+    cart = page_text(orderer.get("/handlekurv"))
+    assert ">Send bestillingen</button>" in cart and "Send til godkjenning" not in cart
+    r = submit(orderer, world.school)
+    html = page_text(orderer.get(r.headers["Location"]))
+    assert "sendt til godkjenning" not in html.lower()
+    assert "godkjent automatisk og sendes til leverandøren" in html
+    order = store.scalar(select(Order))
+    detail = page_text(orderer.get(f"/ordrer/{order.id}"))
+    assert "Ordren ble godkjent automatisk og sendes til Kontor AS." in detail
+
+
+# ------------------------------------------------------------------ templates
+
+
+def _template(world, login_as, store):
+    from webshop.catalogue.models import OrderTemplate
+
+    orderer = login_as(world.orderer)
+    add(orderer, world.items["PEN-1"], "10")
+    add(orderer, world.items["KP-100"], "2")
+    assert submit(orderer, world.school).status_code == 302
+    order = store.scalar(select(Order))
+    assert orderer.post(f"/katalog/maler/fra-ordre/{order.id}", data={"name": "Kontorfast"}).status_code == 302
+    return orderer, store.scalar(select(OrderTemplate))
+
+
+def test_a_template_can_be_renamed_its_quantities_changed_and_lines_dropped(world, login_as, store):
+    orderer, template = _template(world, login_as, store)
+    pen, paper = template.lines
+    assert f'href="/katalog/maler/{template.id}"' in page_text(orderer.get("/katalog/mine-varer"))
+    page = page_text(orderer.get(f"/katalog/maler/{template.id}"))
+    assert 'value="Kontorfast"' in page and f'id="qty-{pen.id}"' in page
+    r = orderer.post(f"/katalog/maler/{template.id}", data={
+        "name": "Fast hver mandag", f"qty-{pen.id}": "2,5", f"qty-{paper.id}": "1", f"remove-{paper.id}": "1"})
+    assert r.status_code == 302
+    store.expire_all()
+    template = store.get(type(template), template.id)
+    assert template.name == "Fast hver mandag"
+    assert [(line.supplier_item_id, line.quantity) for line in template.lines] == [("PEN-1", Decimal("2.500"))]
+
+
+def test_a_template_edit_with_bad_input_says_what_is_wrong(world, login_as, store):
+    orderer, template = _template(world, login_as, store)
+    pen, paper = template.lines
+    spaces = orderer.post(f"/katalog/maler/{template.id}", data={"name": "   ", f"qty-{pen.id}": "1",
+                                                                f"qty-{paper.id}": "1"})
+    assert spaces.status_code == 400 and "Gi malen et navn." in page_text(spaces)
+    bad = orderer.post(f"/katalog/maler/{template.id}", data={"name": "X", f"qty-{pen.id}": "null",
+                                                             f"qty-{paper.id}": "1"})
+    assert bad.status_code == 400 and "Antallet for Kulepenn blå" in page_text(bad)
+    everything = orderer.post(f"/katalog/maler/{template.id}", data={
+        "name": "X", f"qty-{pen.id}": "1", f"qty-{paper.id}": "1", f"remove-{pen.id}": "1", f"remove-{paper.id}": "1"})
+    assert everything.status_code == 400 and "minst én vare" in page_text(everything)
+
+
+def test_a_template_can_be_deleted_by_the_units_orderers_only(world, login_as, store):
+    from webshop.catalogue.models import OrderTemplate
+
+    _orderer, template = _template(world, login_as, store)
+    assert login_as(world.other_orderer).post(f"/katalog/maler/{template.id}/slett").status_code == 404
+    assert login_as(world.approver).post(f"/katalog/maler/{template.id}/slett").status_code == 403
+    colleague = login_as(world.orderer_approver)  # orders for the same school
+    assert colleague.post(f"/katalog/maler/{template.id}/slett").status_code == 302
+    assert store.scalar(select(OrderTemplate)) is None

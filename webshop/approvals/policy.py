@@ -64,6 +64,8 @@ class Policy:
     orderer: OrdererRules = field(default_factory=OrdererRules)
     unit_budget: UnitBudget = field(default_factory=UnitBudget)
     fallback_approvers: tuple[Person, ...] = ()  # e.g. the coordinators, when a tier has nobody eligible
+    # Last resort, so nobody is stuck without an approver: the approvers of the municipality's other units.
+    reserve_approvers: tuple[Person, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,15 @@ class Step:
     name: str
     approvers: tuple[Person, ...]
     required_above: Decimal | None = None
+    via: Fallback | None = None  # who stands in when the tier's own approvers cannot approve
+
+
+class Fallback(StrEnum):
+    """Who stands in for a tier with no eligible approver, in this order (stated in the route)."""
+
+    COORDINATOR = "coordinator"
+    NEXT_TIER = "next_tier"
+    OTHER_UNIT = "other_unit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,16 +181,36 @@ def required_route(order: OrderFacts, policy: Policy) -> Route:
     steps: list[Step] = []
     for number, tier in enumerate(tiers, start=1):
         last = number == len(tiers)
-        eligible = _eligible(tier.approvers, order, final=last)
-        if not eligible:
-            eligible = _eligible(policy.fallback_approvers, order, final=last)
-        steps.append(Step(number, tier.name, eligible, tier.required_above))
+        eligible, via = _stand_ins(policy, tier, order, final=last)
+        steps.append(Step(number, tier.name, eligible, tier.required_above, via))
         if tier.required_above is not None:
             reasons.append(Finding(Check.TIER_ABOVE, tier.required_above, order.total, tier.name))
     if not steps or not has_distinct_approvers([s.approvers for s in steps]):
         names = ", ".join(s.name for s in steps if not s.approvers) or ", ".join(t.name for t in tiers)
         return Route((Finding(Check.NOBODY_CAN_APPROVE, detail=names),), tuple(reasons), tuple(steps))
     return Route((), tuple(reasons), tuple(steps))
+
+
+def _stand_ins(policy: Policy, tier: Tier, order: OrderFacts, *, final: bool) -> tuple[tuple[Person, ...],
+                                                                                       Fallback | None]:
+    """The tier's eligible approvers; if none, the coordinators; then the next tier's approvers;
+    then the approvers of the municipality's other units (so an orderer who is her unit's only
+    approver and the only coordinator can still order). Returns (people, who stood in)."""
+    eligible = _eligible(tier.approvers, order, final=final)
+    if eligible:
+        return eligible, None
+    later = policy.tiers[policy.tiers.index(tier) + 1:] if tier in policy.tiers else ()
+    for via, people in ((Fallback.COORDINATOR, policy.fallback_approvers),
+                        (Fallback.NEXT_TIER, tuple(p for t in later for p in t.approvers)),
+                        (Fallback.OTHER_UNIT, policy.reserve_approvers)):
+        eligible = _eligible(_unique(people), order, final=final)
+        if eligible:
+            return eligible, via
+    return (), None
+
+
+def _unique(people: Iterable[Person]) -> tuple[Person, ...]:
+    return tuple({p.id: p for p in people}.values())
 
 
 def _eligible(people: Iterable[Person], order: OrderFacts, *, final: bool) -> tuple[Person, ...]:

@@ -137,10 +137,14 @@ def load_policy(organisation_id: int, unit_id: int, orderer_id: int) -> P.Policy
     budget = db.session.scalar(select(UnitBudget).where(UnitBudget.unit_id == unit_id))
     coordinators = db.session.scalars(select(User).join(RoleAssignment).where(
         User.organisation_id == organisation_id, RoleAssignment.role == Role.COORDINATOR))
+    others = db.session.scalars(select(User).join(RoleAssignment).join(Unit, Unit.id == RoleAssignment.unit_id).where(
+        Unit.organisation_id == organisation_id, RoleAssignment.unit_id != unit_id,
+        RoleAssignment.role == Role.APPROVER))
     return P.Policy(
         tiers=tuple(tiers), auto_approve_below=org.auto_approve_below or Decimal("0"), orderer=rules,
         unit_budget=P.UnitBudget(budget.monthly, budget.hard) if budget else P.UnitBudget(),
         fallback_approvers=_people(coordinators, unit_id),
+        reserve_approvers=_people(others, unit_id),
     )
 
 
@@ -194,7 +198,16 @@ def explain(finding: P.Finding) -> str:
 
 def explain_step(step: P.Step) -> str:
     names = ", ".join(p.name for p in step.approvers) or "–"
-    return _("Trinn %(n)s: %(step)s (%(names)s)", n=step.number, step=step.name, names=names)
+    text = _("Trinn %(n)s: %(step)s (%(names)s)", n=step.number, step=step.name, names=names)
+    match step.via:
+        case P.Fallback.COORDINATOR:
+            return text + " " + _("– ingen på trinnet kan godkjenne denne ordren, så e-handelskoordinatoren gjør det")
+        case P.Fallback.NEXT_TIER:
+            return text + " " + _("– ingen på trinnet kan godkjenne denne ordren, så neste nivå gjør det")
+        case P.Fallback.OTHER_UNIT:
+            return text + " " + _("– ingen i enheten kan godkjenne denne ordren, så en godkjenner fra en annen "
+                                  "enhet gjør det")
+    return text
 
 
 def explain_route(route: P.Route) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -34,7 +34,9 @@ bp.add_app_template_filter(services.cart_line_total, "cart_line_total")  # what 
 def _forms(free_text: FreeTextForm | None = None, submit: SubmitCartForm | None = None):
     free_text = free_text or FreeTextForm(formdata=None)
     free_text.supplier_id.choices = [SelectChoice(s.id, s.name) for s in services.suppliers_for(current_user)]
-    submit = submit or SubmitCartForm(formdata=None)
+    if submit is None:  # a substitute from an order keeps that order's reference and says what it replaces
+        defaults = session.get("cart_defaults") or {}
+        submit = SubmitCartForm(formdata=None, data={k: defaults.get(k) for k in ("buyer_reference", "note")})
     units = db.session.query(Unit).filter(Unit.id.in_(current_user.unit_ids(Role.ORDERER))).order_by(Unit.name)
     submit.unit_id.choices = [SelectChoice(u.id, u.name) for u in units]
     return free_text, submit
@@ -131,6 +133,7 @@ def submit():
     with transaction(render=lambda exc: _render(400, submit=form, errors=[str(exc)])):
         orders = submit_cart(current_user, unit_id=form.unit_id.data, note=form.note.data or "",
                              buyer_reference=form.buyer_reference.data or "")
+    session.pop("cart_defaults", None)
     flash(_submitted_message(orders), "success")
     return redirect(url_for("cart.submitted", ordre=[o.id for o in orders]))
 

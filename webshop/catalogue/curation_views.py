@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from webshop.catalogue import curation, versions
+from webshop.catalogue import agreement_settings, curation, versions
 from webshop.catalogue.csv_import import CatalogueImportError
 from webshop.catalogue.forms import CurateForm, ImportForm, SearchForm, SynonymForm
 from webshop.catalogue.models import Agreement, Catalogue, CatalogueItem, ItemRequest, SynonymGroup
@@ -163,6 +163,20 @@ def _members_page(agreement: Agreement, organisations: list[Organisation], error
     member_ids = {o.id for o in agreement.members}
     return render_template("catalogue/curation/members.html", agreement=agreement, organisations=organisations,
                            member_ids=member_ids, errors=errors or [], form=EmptyForm()), (400 if errors else 200)
+
+
+@bp.post("/avtaler/<int:agreement_id>/minste-ordreverdi")
+def min_order(agreement_id: int):
+    """Under the supplier's minimum order value: warn the orderer, or refuse the order (issue 15)."""
+    agreement = _agreement(agreement_id)
+    if not EmptyForm().validate() or request.form.get("policy") not in ("warn", "block"):
+        abort(400)
+    with transaction():
+        changed = agreement_settings.set_min_order_blocks(agreement, request.form["policy"] == "block",
+                                                          by=current_user)
+    if changed:
+        flash(_("Innstillingen for minste ordreverdi er lagret."), "success")
+    return redirect(url_for("curation.members", agreement_id=agreement.id))
 
 
 @bp.get("/etterlysninger")

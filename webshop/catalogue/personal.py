@@ -8,6 +8,7 @@ offers it (or offers it as discontinued) the item is shown with substitutes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from flask_babel import gettext
@@ -217,7 +218,35 @@ def template_to_cart(user: User, template: OrderTemplate) -> tuple[int, list[str
 
 
 def can_use_template(user: User, template: OrderTemplate) -> bool:
+    """The unit's orderers use, edit and delete its templates (issue 15)."""
     return template.unit_id in user.unit_ids(Role.ORDERER)
+
+
+def update_template(user: User, template: OrderTemplate, *, name: str, quantities: dict[int, Decimal],
+                    removed: set[int]) -> OrderTemplate:
+    """Rename the template, change its lines' quantities and drop lines; at least one line stays."""
+    if not can_use_template(user, template):
+        raise CartError(gettext("Du kan bare endre maler for enheter du bestiller til."))
+    if not name.strip():
+        raise CartError(gettext("Gi malen et navn."))
+    keep = [line for line in template.lines if line.id not in removed]
+    if not keep:
+        raise CartError(gettext("En mal må ha minst én vare. Slett malen hvis du ikke trenger den."))
+    template.name = name.strip()[:100]
+    for line in list(template.lines):
+        if line.id in removed:
+            template.lines.remove(line)
+        elif line.id in quantities:
+            line.quantity = quantities[line.id]
+    db.session.flush()
+    return template
+
+
+def delete_template(user: User, template: OrderTemplate) -> None:
+    if not can_use_template(user, template):
+        raise CartError(gettext("Du kan bare slette maler for enheter du bestiller til."))
+    db.session.delete(template)
+    db.session.flush()
 
 
 

@@ -1,20 +1,22 @@
 """Catalogue search for orderers, their favourites, templates, reorder and «Finner du ikke varen?»."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from webshop.catalogue import personal
-from webshop.catalogue.curation import log_search, request_item
+from webshop.catalogue.curation import log_search, request_item, requests_of
 from webshop.catalogue.forms import AddToCartForm, FavouriteForm, ItemRequestForm, SearchForm, TemplateForm
 from webshop.catalogue.models import OrderTemplate
 from webshop.catalogue.services import Facets, search_items
 from webshop.extensions import db
 from webshop.forms import EmptyForm
 from webshop.orders.models import Order
-from webshop.params import is_id
+from webshop.params import BadNumber, is_id, to_decimal
 from webshop.permissions import can_curate_catalogue, can_order, can_view_order, visible_orders
 from webshop.search.index import item_key
 from webshop.urls import is_safe_next
@@ -157,6 +159,64 @@ def template_to_cart(template_id: int):
     return redirect(url_for("cart.show"))
 
 
+def _own_template(template_id: int) -> OrderTemplate:
+    template = db.session.get(OrderTemplate, template_id)
+    if template is None or not personal.can_use_template(current_user, template):
+        abort(404)
+    return template
+
+
+@bp.route("/katalog/maler/<int:template_id>", methods=["GET", "POST"])
+@requires(can_order)
+def edit_template(template_id: int):
+    """Rename a template, change quantities, drop lines (issue 15)."""
+    template = _own_template(template_id)
+    form = TemplateForm(obj=template) if request.method == "GET" else TemplateForm()
+    errors: list[str] = []
+    if request.method == "POST":
+        quantities, errors = _template_quantities(template)
+        if form.validate() and not errors:
+            removed = {line.id for line in template.lines if request.form.get(f"remove-{line.id}")}
+            with transaction(render=lambda exc: _template_page(template, form, [str(exc)])):
+                personal.update_template(current_user, template, name=form.name.data or "", quantities=quantities,
+                                         removed=removed)
+            flash(_("Malen er lagret."), "success")
+            return redirect(url_for("catalogue.mine"))
+    return _template_page(template, form, errors)
+
+
+def _template_quantities(template: OrderTemplate) -> tuple[dict, list[str]]:
+    quantities, errors = {}, []
+    limit = current_app.config["MAX_LINE_QUANTITY"]
+    for line in template.lines:
+        raw = request.form.get(f"qty-{line.id}", "").replace(" ", "").replace(",", ".")  # «2,5»
+        try:
+            quantities[line.id] = to_decimal(raw, low=Decimal("0.001"), high=limit, places=3)
+        except BadNumber:
+            errors.append(_("Antallet for %(name)s må være et tall større enn null, høyst %(max)s.",
+                            name=line.item.name, max=limit))
+    return quantities, errors
+
+
+def _template_page(template: OrderTemplate, form: TemplateForm, errors: list[str]):
+    failed = bool(errors or form.errors)
+    return render_template("catalogue/template_edit.html", template=template, form=form, errors=errors,
+                           delete_form=EmptyForm(formdata=None)), (400 if failed else 200)
+
+
+@bp.post("/katalog/maler/<int:template_id>/slett")
+@requires(can_order)
+def delete_template(template_id: int):
+    template = _own_template(template_id)
+    if not EmptyForm().validate():
+        abort(400)
+    name = template.name
+    with transaction(redirect_to=url_for("catalogue.mine")):
+        personal.delete_template(current_user, template)
+    flash(_("Malen «%(name)s» er slettet.", name=name), "success")
+    return redirect(url_for("catalogue.mine"))
+
+
 @bp.post("/katalog/handlekurv/<int:line_id>/bytt")
 @requires(can_order)
 def replace_cart_line(line_id: int):
@@ -188,4 +248,5 @@ def request_missing():
 def _request_page(form: ItemRequestForm, error: Exception | None = None):
     if error is not None:
         form.description.errors = [str(error)]
-    return render_template("catalogue/request.html", form=form), (400 if form.errors else 200)
+    return render_template("catalogue/request.html", form=form, mine=requests_of(current_user)), \
+        (400 if form.errors else 200)

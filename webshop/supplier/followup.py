@@ -48,7 +48,7 @@ def facts(line: OrderLine, status: OrderLineStatus | None) -> LineFacts:
     return LineFacts(ordered=line.quantity, response=status.response, confirmed=status.confirmed_quantity,
                      delivered=status.delivered_quantity, received=status.received_quantity,
                      damaged=status.damaged_quantity, cancelled=status.cancelled_at is not None,
-                     reordered=status.reordered_as_id is not None)
+                     reordered=status.reordered_as_id is not None or status.replaced_in_cart_at is not None)
 
 
 def _line_by_ref(order: Order, ref: str) -> OrderLine:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from webshop.catalogue import packs
 from webshop.catalogue.models import Catalogue, CatalogueItem
 from webshop.catalogue.services import live_catalogues_for
 from webshop.extensions import db
@@ -38,24 +39,43 @@ def line_views(order: Order, *, with_substitutes: bool = False) -> list[LineView
 
 
 def substitutes_for(order: Order, lines: list[OrderLine]) -> dict[int, CatalogueItem]:
-    """A simple substitute per line: the cheapest item with the same UNSPSC in the same agreement's live
-    catalogue that the organisation may order now, not discontinued, not reported out of stock (one query)."""
-    codes = {line.unspsc for line in lines if line.unspsc and not line.is_free_text}
-    if not codes or order.agreement_id is None:
+    """The best substitute per line: items of the same UNSPSC family in the same agreement's live
+    catalogue that the organisation may order now, ranked by category, unit and pack similarity and
+    the words of the name (catalogue.packs), then price (one query)."""
+    ranked = ranked_substitutes(order, lines)
+    return {line_id: items[0] for line_id, items in ranked.items() if items}
+
+
+def ranked_substitutes(order: Order, lines: list[OrderLine], limit: int = 3) -> dict[int, list[CatalogueItem]]:
+    families = {line.unspsc[:4] for line in lines if line.unspsc and not line.is_free_text}
+    if not families or order.agreement_id is None:
         return {}
     candidates = list(db.session.scalars(
         select(CatalogueItem).join(Catalogue, Catalogue.id == CatalogueItem.catalogue_id)
-        .where(Catalogue.agreement_id == order.agreement_id, CatalogueItem.unspsc.in_(codes),
+        .where(Catalogue.agreement_id == order.agreement_id,
+               or_(*(CatalogueItem.unspsc.startswith(f) for f in families)),
                CatalogueItem.catalogue_id.in_(live_catalogues_for(order.organisation_id)),
                CatalogueItem.discontinued.is_(False), CatalogueItem.out_of_stock_reported_at.is_(None))
         .order_by(CatalogueItem.price, CatalogueItem.id)))
-    found = {}
+    found: dict[int, list[CatalogueItem]] = {}
     for line in lines:
-        item = next((c for c in candidates if c.unspsc == line.unspsc and c.supplier_item_id != line.supplier_item_id),
-                    None)
-        if item is not None:
-            found[line.id] = item
+        if not line.unspsc or line.is_free_text:
+            continue
+        old = line_content(line)
+        scored = [(packs.similarity(line.name, line.unspsc, line.unit_code, old, c.name, c.unspsc, c.unit_code,
+                                    item_content(c)), c) for c in candidates
+                  if c.unspsc and c.unspsc[:4] == line.unspsc[:4] and c.supplier_item_id != line.supplier_item_id]
+        scored.sort(key=lambda pair: -pair[0])  # stable: the cheaper of two equally alike items first
+        found[line.id] = [c for _score, c in scored[:limit]]
     return found
+
+
+def item_content(item: CatalogueItem) -> packs.Content | None:
+    return packs.content(item.name, item.unit_code, item.pack_size)
+
+
+def line_content(line: OrderLine) -> packs.Content | None:
+    return packs.content(line.name, line.unit_code, line.item.pack_size if line.item is not None else None)
 
 
 def substitute_for(order: Order, line: OrderLine) -> CatalogueItem | None:

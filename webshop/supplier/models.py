@@ -106,5 +106,7 @@ class OrderLineStatus(Model):
     damaged_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("0"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reordered_as_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    # The missing rest went into the orderer's cart as a substitute, for a last look (issue 15).
+    replaced_in_cart_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     line: Mapped[OrderLine] = relationship()

@@ -3,13 +3,16 @@ Each moves the order's status through the lifecycle (trigger: goods receipt). Se
 functions flush; the caller commits."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from webshop import audit
 from webshop.cart.models import CartLine
-from webshop.cart.services import CartError
+from webshop.cart.services import CartError, add_item
+from webshop.catalogue import packs
+from webshop.catalogue.models import CatalogueItem
 from webshop.catalogue.services import orderable_item
 from webshop.dbtypes import utcnow
 from webshop.extensions import db
@@ -20,7 +23,7 @@ from webshop.orgs.models import User
 from webshop.supplier import rules
 from webshop.supplier.errors import SupplierError
 from webshop.supplier.followup import facts, statuses, sync_order_status
-from webshop.supplier.line_views import line_views, substitute_for
+from webshop.supplier.line_views import item_content, line_content, line_views, substitute_for
 from webshop.supplier.models import OrderLineStatus
 from webshop.supplier.rules import LineState
 
@@ -109,3 +112,45 @@ def reorder_line(order: Order, line_id: int, *, by: User, substitute: bool) -> O
     db.session.flush()
     sync_order_status(order, by=by, trigger=Trigger.GOODS_RECEIPT)
     return new
+
+
+@dataclass(frozen=True)
+class SubstituteOffer:
+    """A substitute for a missing line and the quantity that holds the same amount (None: ask)."""
+
+    line: OrderLine
+    missing: Decimal
+    item: CatalogueItem
+    quantity: Decimal | None
+    old: packs.Content | None
+    new: packs.Content | None
+
+
+def substitute_offer(order: Order, line_id: int) -> SubstituteOffer:
+    """What «Bestill erstatning» would put in the cart for this line (raises SupplierError if nothing)."""
+    line, row = _status_row(order, line_id)
+    missing = rules.missing_quantity(facts(line, row))
+    if missing <= 0:
+        raise SupplierError(_("Det mangler ingenting på denne linjen."))
+    item = substitute_for(order, line)
+    if item is None:
+        raise SupplierError(_("Fant ingen vare å bestille på nytt. Søk i katalogen etter en annen vare."))
+    old, new = line_content(line), item_content(item)
+    quantity = packs.convert_quantity(missing, old, new)
+    if old is None and new is None and line.unit_code == item.unit_code:
+        quantity = missing  # single items in the same unit (a blue pen for a black one): one for one
+    return SubstituteOffer(line, missing, item, quantity, old, new)
+
+
+def substitute_to_cart(order: Order, line_id: int, *, by: User, quantity: Decimal) -> SubstituteOffer:
+    """Put the substitute for a missing line in the orderer's cart (for a last look before it is sent),
+    in ``quantity`` (converted by pack size, or what the orderer chose); the line counts as replaced."""
+    offer = substitute_offer(order, line_id)
+    add_item(by, offer.item.id, quantity)
+    _line, row = _status_row(order, line_id)
+    row.replaced_in_cart_at = utcnow()
+    audit.record("line_reordered", by=by, organisation_id=order.organisation_id, order=order,
+                 comment=f"{offer.line.line_no}: {offer.item.name} × {quantity.normalize():f} → handlekurv")
+    db.session.flush()
+    sync_order_status(order, by=by, trigger=Trigger.GOODS_RECEIPT)
+    return offer

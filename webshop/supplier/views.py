@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -228,10 +228,47 @@ def reorder(order_id: int, line_id: int):
     order = _receiving_order(order_id)
     if not LineActionForm().validate():
         abort(400)
+    if request.form.get("substitute") == "1":
+        return _substitute_to_cart(order, line_id)
     with transaction(redirect_to=url_for("orders.detail", order_id=order.id), code=303):
-        new = receipt.reorder_line(order, line_id, by=current_user, substitute=request.form.get("substitute") == "1")
+        new = receipt.reorder_line(order, line_id, by=current_user, substitute=False)
     flash(_("Ny ordre %(number)s er laget og sendt til godkjenning.", number=new.number), "success")
     return redirect(url_for("orders.detail", order_id=new.id)), 303
+
+
+def _substitute_to_cart(order: Order, line_id: int):
+    """«Bestill erstatning» (issue 15): the substitute goes into the cart in the same amount
+    (converted by pack size, or the orderer is asked), with the order's buyer reference."""
+    back = url_for("orders.detail", order_id=order.id)
+    try:
+        offer = receipt.substitute_offer(order, line_id)
+    except SupplierError as exc:
+        flash(str(exc), "warning")
+        return redirect(back), 303
+    quantity = offer.quantity
+    if request.form.get("quantity"):
+        try:
+            quantity = to_decimal(request.form["quantity"].replace(",", "."), low=Decimal("0.001"),
+                                  high=current_app.config["MAX_LINE_QUANTITY"], places=3)
+        except BadNumber as exc:
+            return render_template("supplier/substitute_ask.html", order=order, offer=offer,
+                                   form=LineActionForm(formdata=None), error=str(exc)), 400
+    if quantity is None:  # the packs cannot be compared: the orderer decides
+        return render_template("supplier/substitute_ask.html", order=order, offer=offer,
+                               form=LineActionForm(formdata=None), error=None)
+    with transaction(redirect_to=back, code=303):
+        receipt.substitute_to_cart(order, line_id, by=current_user, quantity=quantity)
+    session["cart_defaults"] = {"buyer_reference": order.buyer_reference or "",
+                                "note": _("Erstatter linje %(no)s i ordre %(number)s", no=offer.line.line_no,
+                                          number=order.number)}
+    if offer.quantity is not None and offer.old is not None and offer.new is not None and \
+            offer.quantity != offer.missing:
+        flash(_("%(missing)s × %(old)s tilsvarer %(quantity)s × %(new)s: %(name)s er lagt i handlekurven. "
+                "Se over og send.", missing=f"{offer.missing.normalize():f}", old=offer.old.label(),
+                quantity=f"{quantity.normalize():f}", new=offer.new.label(), name=offer.item.name), "success")
+    else:
+        flash(_("%(name)s er lagt i handlekurven. Se over og send.", name=offer.item.name), "success")
+    return redirect(url_for("cart.show")), 303
 
 
 @bp.post("/ordrer/<int:order_id>/linjer/<int:line_id>/kanseller")
