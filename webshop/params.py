@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask import abort, request
+from flask import abort, has_request_context, request
+from flask_babel import format_decimal, get_locale
 from werkzeug.routing import IntegerConverter, Map
 from wtforms import DecimalField
+from wtforms.widgets import TextInput
 
 MAX_DB_INT = 2**31 - 1  # the largest value of a 32-bit INTEGER column (PostgreSQL)
 MAX_PAGE = 10_000
@@ -34,6 +36,44 @@ def check_decimal(value: Decimal, *, low: Decimal | int, high: Decimal | int, pl
     if places is not None and value != value.quantize(Decimal(1).scaleb(-places), rounding="ROUND_DOWN"):
         raise BadNumber(f"at most {places} decimals")
     return value
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
+def normalise_decimal(text: str, locale: str = "nb") -> str:
+    """A number as a person types it, as Python reads it: «149,50», «1 234,50», «1.234,50» and
+    «2.5» are all fine in Norwegian; in English «1,234.50» and «2,500» (a thousands separator)
+    too. Spaces (also non-breaking) group thousands; when both «,» and «.» occur the last one
+    is the decimal separator."""
+    text = _SPACES.sub("", text)
+    comma, point = text.rfind(","), text.rfind(".")
+    if comma >= 0 and point >= 0:
+        decimal_mark = "," if comma > point else "."
+        grouping = "." if decimal_mark == "," else ","
+        text = text.replace(grouping, "").replace(decimal_mark, ".")
+    elif comma >= 0:
+        groups = text.split(",")
+        if locale == "en" and len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+            text = text.replace(",", "")
+        else:
+            text = text.replace(",", ".")
+    return text
+
+
+def parse_decimal(text: str, locale: str = "nb") -> Decimal:
+    """``normalise_decimal`` then Decimal; BadNumber if it is not a plain decimal number."""
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise BadNumber("too long")
+    plain = normalise_decimal(text, locale)
+    if not _DECIMAL.fullmatch(plain):
+        raise BadNumber("not a number")
+    try:
+        return Decimal(plain)
+    except InvalidOperation:
+        raise BadNumber("not a number") from None
 
 
 def to_decimal(text: str, *, low: Decimal | int, high: Decimal | int, places: int | None = None) -> Decimal:
@@ -98,14 +138,46 @@ class BoundedIntConverter(IntegerConverter):
 
 
 class FiniteDecimalField(DecimalField):  # type: ignore[misc]  # WTForms is untyped
-    """A DecimalField that refuses NaN, sNaN and Infinity as unreadable (a signalling NaN
-    would otherwise crash NumberRange) and numbers longer than MAX_TEXT characters."""
+    """A decimal field as people type numbers: decimal comma or point, spaces between thousands
+    (``parse_decimal``). It refuses NaN, Infinity and exponents as unreadable, and numbers longer
+    than MAX_TEXT characters. Shown as a text field with a decimal keyboard, not type="number":
+    Chromium drops the comma of «149,50» in a number field under an English locale (14 950 kr)."""
+
+    widget = TextInput()
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        render_kw = dict(kwargs.pop("render_kw", None) or {})  # type: ignore[call-overload]
+        render_kw.setdefault("inputmode", "decimal")
+        render_kw.setdefault("autocomplete", "off")
+        super().__init__(*args, render_kw=render_kw, **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist and len(str(valuelist[0])) > MAX_TEXT:
+        if not valuelist:
+            return
+        raw = str(valuelist[0])
+        if not raw.strip():
             self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
-        super().process_formdata(valuelist)
-        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            return
+        try:
+            self.data = parse_decimal(raw, _locale())
+        except BadNumber:
             self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
+            raise ValueError(self.gettext("Not a valid decimal value.")) from None
+
+    def _value(self) -> str:
+        if self.raw_data:  # what the user typed, also when it was refused
+            return str(self.raw_data[0])
+        if isinstance(self.data, Decimal):
+            return input_number(self.data)
+        return super()._value()  # type: ignore[no-any-return]
+
+
+def _locale() -> str:
+    return str(get_locale() or "nb") if has_request_context() else "nb"
+
+
+def input_number(value: Decimal) -> str:
+    """A number as the value of a text field: the locale's decimal mark, no grouping («2,5»)."""
+    if not value.is_finite():
+        return ""
+    return str(format_decimal(value.normalize(), format="0.##########"))

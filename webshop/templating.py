@@ -1,12 +1,15 @@
-"""Jinja filters and globals: Norwegian money, Oslo times, labels, permission predicates."""
+"""Jinja filters and globals: money, numbers, percentages, dates and Oslo times in the user's language
+(through Babel: «1 234,50 kr», «4,9 %», «01.12.2026, 18:41» in Norwegian; «NOK 1,234.50», «4.9%»,
+«1 Dec 2026, 18:41» in English), order numbers that never wrap, labels, permission predicates."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_currency, format_datetime, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from webshop import permissions
 from webshop.cart.services import cart_line_price
@@ -14,6 +17,7 @@ from webshop.orders.money import line_savings
 from webshop.orders.rules import OrderStatus
 from webshop.orders.services import can_cancel_order
 from webshop.orgs.models import Role
+from webshop.params import input_number
 
 STATUS_LABELS = {
     OrderStatus.PENDING_APPROVAL: _l("Venter på godkjenning"),
@@ -78,9 +82,15 @@ UNIT_LABELS = {
 }
 
 
+def _english() -> bool:
+    return str(get_locale()) == "en"
+
+
 def money(value: Decimal | None) -> str:
     if value is None:
         return "–"
+    if _english():  # Babel's English pattern glues the code to the amount: «NOK260.00»
+        return str(format_currency(value, "NOK", format="¤\u00a0#,##0.00", currency_digits=False))
     return str(format_currency(value, "NOK"))  # Flask-Babel is untyped
 
 
@@ -88,16 +98,55 @@ def quantity(value: Decimal) -> str:
     return str(format_decimal(value.normalize(), format="#,##0.###"))
 
 
+def number(value: Decimal | float | int | None, digits: int = 1) -> str:
+    """A measured number with at most ``digits`` decimals: «0,7» / «0.7», «1 234,5» / «1,234.5»."""
+    if value is None:
+        return "–"
+    return str(format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0"))
+
+
+def percent(value: Decimal | float | int | None, digits: int = 1) -> str:
+    """A percentage given in per cent (4.9 for 4.9 %): «4,9 %» in Norwegian, «4.9%» in English."""
+    if value is None:
+        return "–"
+    return number(value, digits) + ("%" if _english() else "\u00a0%")
+
+
 def oslo_time(value: datetime | None) -> str:
-    return str(format_datetime(value, "short")) if value else ""
+    if not value:
+        return ""
+    if _english():  # not the American «12/1/26, 6:41 PM»
+        return str(format_datetime(value, "d MMM y, HH:mm"))
+    return str(format_datetime(value, "short"))
+
+
+def day(value: date | datetime | None) -> str:
+    """A date: «4. des. 2026» / «4 Dec 2026»."""
+    if not value:
+        return ""
+    return str(format_date(value, "d MMM y" if _english() else "medium"))
+
+
+def long_date(value: date | None) -> str:
+    return str(format_date(value, "d MMMM y" if _english() else "long")) if value else ""
+
+
+def order_no(number: str | None) -> Markup:
+    """An order number («IK-000023») kept on one line wherever it is shown."""
+    return Markup('<span class="order-no">%s</span>') % escape(number or "–")
 
 
 def register_templating(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(quantity)
     app.add_template_filter(oslo_time)
+    app.add_template_filter(number)
+    app.add_template_filter(percent)
+    app.add_template_filter(day)
+    app.add_template_filter(long_date)
+    app.add_template_filter(order_no)
     app.add_template_filter(cart_line_price)  # the price a cart line will be ordered at (orders.money)
-    app.add_template_filter(lambda d: format(d.normalize(), "f"), "plain_number")
+    app.add_template_filter(input_number, "plain_number")  # a number in a text field: «2,5»
     app.add_template_filter(lambda s: STATUS_LABELS.get(s, s), "status_label")
     app.add_template_filter(lambda s: STATUS_COLORS.get(s, "neutral"), "status_color")
     app.add_template_filter(lambda s: ACTION_LABELS.get(s, s), "action_label")
