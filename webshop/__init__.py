@@ -34,6 +34,7 @@ from webshop.leader.views import bp as leader_bp
 from webshop.home.views import bp as home_bp
 from webshop.logs import init_logging
 from webshop.orders.views import bp as orders_bp
+from webshop.pages.views import bp as pages_bp
 from webshop.subscriptions import connect_all
 from webshop.supplier.api import bp as supplier_api_bp
 from webshop.supplier.views import bp as supplier_bp
@@ -68,6 +69,7 @@ def create_app(config: type[Config] = Config, **overrides: Any) -> Flask:
                supplier_bp, supplier_api_bp, health_bp, backup_bp, home_bp, leader_bp,
                users_bp, account_bp, versions_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(pages_bp)  # error pages, favicon, accessibility statement
     connect_all()  # every receiver of the order signals: webshop/subscriptions.py
     register_templating(app)
     charts.init_app(app)  # bar_chart, line_chart, ChartSeries as Jinja globals (webshop/charts)

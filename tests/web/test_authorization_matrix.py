@@ -85,6 +85,8 @@ RULES: dict[str, Rule] = {
     "auth.language": R(*ROLES, anon="ok"),
     "health.healthz": R(*ROLES, anon="ok"),  # for load balancers: no login, says nothing about data
     "health.readyz": R(*ROLES, anon="ok"),
+    "pages.favicon": R(*ROLES, anon="ok"),
+    "pages.accessibility": R(*ROLES, anon="ok"),  # the accessibility statement is public
     # token APIs: a bearer token or a session; the supplier channel only its supplier key
     "api.catalogue_search": R(*ROLES, anon="401"),
     "supplier_api.ehf_inbound": R(anon="401", deny="401"),
