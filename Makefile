@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app webshop
 STAMP := $(VENV)/.installed
 INSTANCE ?= $(or $(WEBSHOP_INSTANCE_DIR),instance)
 
-.PHONY: run test test-image install migrate seed translations lint clean secret-key
+.PHONY: run test test-image test-api install migrate seed translations lint clean secret-key
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -53,6 +53,11 @@ test: install
 ## The production image's build steps (scripts/build-image.sh) in a fresh venv, then gunicorn: CI runs it.
 test-image: install
 	env -u TEST_DATABASE_URL $(PY) -m pytest -m image tests/integration/test_build_image.py
+
+## schemathesis against gunicorn on the test database (PostgreSQL when TEST_DATABASE_URL is set): every
+## operation of /api/v1/openapi.json, every check, 40 examples each (about 20 s). CI runs it.
+test-api: install
+	$(PY) -m pytest -m fuzz tests/integration/test_openapi_fuzz.py
 
 lint: install
 	$(VENV)/bin/ruff check webshop ehf seed tests bench

@@ -90,6 +90,8 @@ RULES: dict[str, Rule] = {
     # token APIs: a bearer token or a session; the supplier channel only its supplier key
     "api.catalogue_search": R(*ROLES, anon="401"),
     "supplier_api.ehf_inbound": R(anon="401", deny="401"),
+    "api.openapi_json": R(*ROLES, anon="ok"),  # the description of the JSON API names no data (issue 14)
+    "api.openapi_page": R(*ROLES, anon="ok"),
     # everyone's own API tokens
     "api.tokens": R(*ROLES),
     "api.revoke": R(ORDERER, deny="404", objects=ORG, stage=1),  # the token is the orderer's

@@ -1,4 +1,5 @@
-"""`GET /api/v1/catalogue/search?q=&limit=` and the profile page where API tokens are made."""
+"""`GET /api/v1/catalogue/search?q=&limit=`, the OpenAPI document of every JSON endpoint and its
+readable page, and the profile page where API tokens are made."""
 from __future__ import annotations
 
 import time
@@ -7,6 +8,8 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webshop.api.openapi import BEARER, SESSION, Resp, described, document
+from webshop.api.openapi_models import ApiError, SearchQuery, SearchResult
 from webshop.auth.tokens import create_token, revoke_token, tokens_of, user_for_token
 from webshop.catalogue.services import search_rows
 from webshop.extensions import csrf
@@ -25,8 +28,11 @@ def _api_user():
 
 
 @bp.get("/api/v1/catalogue/search")
+@described(query=SearchQuery, resp=Resp(HTTP_200=SearchResult, HTTP_400=ApiError, HTTP_401=ApiError),
+           tags=["catalogue"], security=[BEARER, SESSION])
 @csrf.exempt
 def catalogue_search():
+    """Search the caller's live catalogues: item numbers first, then words, word parts, typos, synonyms."""
     started = time.perf_counter()
     user = _api_user()
     if user is None:
@@ -52,6 +58,24 @@ def catalogue_search():
     response.headers["Server-Timing"] = f"search;dur={(time.perf_counter() - started) * 1000:.2f}"
     g.search_ms = (time.perf_counter() - started) * 1000
     return response
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi_json():
+    """The OpenAPI 3.1 description of every JSON endpoint (public: it names no data)."""
+    return jsonify(document())
+
+
+@bp.get("/api/v1/docs")
+def openapi_page():
+    """The same description as a page to read (rendered here: no script, nothing from a CDN)."""
+    return render_template("api/openapi.html", doc=document(), operations=operations(document()))
+
+
+def operations(doc: dict) -> list[dict]:
+    """Every operation of ``doc`` with its path and method, in path order."""
+    return [{"path": path, "method": method.upper(), **op} for path, methods in sorted(doc.get("paths", {}).items())
+            for method, op in methods.items() if isinstance(op, dict)]
 
 
 @bp.route("/profil/api-nokler", methods=["GET", "POST"])

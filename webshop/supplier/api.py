@@ -21,6 +21,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from webshop import ratelimit
+from webshop.api.openapi import BEARER, Resp, described
+from webshop.api.openapi_models import InboundAnswer, InboundBadRequest, InboundRefusal
 from webshop.dbtypes import utcnow
 from webshop.extensions import csrf
 from webshop.supplier import inbound
@@ -59,8 +61,11 @@ def _over_rate_limit(supplier_id: int) -> tuple[Response, int] | None:
 
 
 @bp.post("/api/v1/ehf/inbound")
+@described(resp=Resp(HTTP_202=InboundAnswer, HTTP_400=InboundBadRequest, HTTP_401=InboundRefusal,
+                     HTTP_413=InboundRefusal, HTTP_429=InboundRefusal), tags=["supplier"], security=[BEARER])
 @csrf.exempt
 def ehf_inbound() -> tuple[Response, int]:
+    """A supplier's Order Response or Despatch Advice (raw XML) for an order sent to it."""
     supplier = supplier_for_inbound_token(_bearer())
     if supplier is None:
         response, status = _answer(401, error=_("Mangler eller ugyldig nøkkel. Send «Authorization: Bearer "
