@@ -53,8 +53,14 @@ class Config:
     # Largest quantity one order line may carry; anything above is almost certainly a typo.
     MAX_LINE_QUANTITY = 10_000
     SEARCH_PAGE_SIZE = 25
-    # Shared by every app process (one folder on shared storage when several machines serve the app).
+    # This machine's own search indexes (never a shared folder: each machine's worker builds its own).
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or None
+    # "worker": only `flask worker` writes this machine's indexes, web processes only read (production).
+    # "inline": the process that changes a catalogue also updates its machine's index at once (tests, demos).
+    SEARCH_INDEX_WRITER = os.environ.get("SEARCH_INDEX_WRITER") or "worker"
+    # Tests only (tests/integration/test_two_machines.py): a folder where a full index build says it has
+    # started and then waits while a "hold" file exists, so the test can kill the worker mid-build.
+    SEARCH_INDEX_TEST_HOLD = os.environ.get("SEARCH_INDEX_TEST_HOLD") or None
     # Where suppliers or an access point drop inbound EHF documents (folder transport).
     INBOX_DIR = os.environ.get("INBOX_DIR") or None
     INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES") or 2 * 1024 * 1024)
@@ -96,3 +102,4 @@ class TestConfig(Config):
     # One cheap round instead of scrypt: hashing dominated the suite. Production keeps scrypt
     # (webshop/orgs/models.py password_hash_method; tests/unit/test_password_hash.py checks it).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+    SEARCH_INDEX_WRITER = "inline"  # a test's change is searchable at once (test_two_machines.py: worker mode)
