@@ -24,6 +24,7 @@ from webshop.auth.views import bp as auth_bp
 from webshop.backup.views import bp as backup_bp
 from webshop.cart.views import bp as cart_bp
 from webshop.catalogue.curation_views import bp as curation_bp
+from webshop.catalogue.quality_views import bp as quality_bp
 from webshop.catalogue.versions_views import bp as versions_bp
 from webshop.catalogue.views import bp as catalogue_bp
 from webshop.cli import register_cli
@@ -67,7 +68,7 @@ def create_app(config: type[Config] = Config, **overrides: Any) -> Flask:
 
     for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp, api_bp, curation_bp,
                supplier_bp, supplier_api_bp, health_bp, backup_bp, home_bp, leader_bp,
-               users_bp, account_bp, versions_bp):
+               users_bp, account_bp, versions_bp, quality_bp):
         app.register_blueprint(bp)
     app.register_blueprint(pages_bp)  # error pages, favicon, accessibility statement
     connect_all()  # every receiver of the order signals: webshop/subscriptions.py

@@ -1,4 +1,4 @@
-"""account_tokens (invitation and password-reset links) and catalogue drafts' notes (issue 16)
+"""account_tokens (invitation and password-reset links), catalogue drafts' notes, searches that led to the cart (issue 16)
 
 Revision ID: 291b6808fe96
 Revises: e5f6a7b8c9d0
@@ -39,9 +39,18 @@ def upgrade():
         batch_op.add_column(sa.Column('uploaded_by_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_catalogues_uploaded_by_id_users'), 'users', ['uploaded_by_id'],
                                     ['id'])
+    with op.batch_alter_table('search_logs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('led_to_cart_at', webshop.dbtypes.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('cart_agreement_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_search_logs_cart_agreement_id_agreements'), 'agreements',
+                                    ['cart_agreement_id'], ['id'])
 
 
 def downgrade():
+    with op.batch_alter_table('search_logs', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_search_logs_cart_agreement_id_agreements'), type_='foreignkey')
+        batch_op.drop_column('cart_agreement_id')
+        batch_op.drop_column('led_to_cart_at')
     with op.batch_alter_table('catalogues', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_catalogues_uploaded_by_id_users'), type_='foreignkey')
         batch_op.drop_column('uploaded_by_id')

@@ -202,6 +202,10 @@ RULES: dict[str, Rule] = {
     "versions.publish": R(CENTRAL_BUYER, objects=COLLAB),
     "versions.history": R(CENTRAL_BUYER, objects=COLLAB),
     "versions.restore": R(CENTRAL_BUYER, objects=COLLAB),
+    # quality follow-up (issue 16): answers to item requests, zero-result searches, the report as CSV
+    "quality.answer": R(CENTRAL_BUYER, objects=COLLAB, data={"status": "sent"}),
+    "quality.zero_results": R(CENTRAL_BUYER),
+    "quality.report_csv": R(CENTRAL_BUYER, objects=COLLAB),
 }
 # Where the rule differs by method (a page anyone of the group may read, a change only some may make).
 METHOD_RULES: dict[tuple[str, str], Rule] = {

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from webshop.cart.models import CartLine
+from webshop.catalogue.curation import note_cart_add
 from webshop.catalogue.models import Agreement, Supplier, agreement_members
 from webshop.catalogue.services import orderable_item, today_in_norway
 from webshop.errors import DomainError
@@ -129,6 +130,7 @@ def add_item(user: User, item_id: int, quantity: Decimal) -> CartLine:
         db.session.add(line)
     else:
         line.quantity = check_quantity(line.quantity + quantity)
+    note_cart_add(user, item.catalogue.agreement_id)  # the searches just before were not abandoned
     db.session.flush()
     return line
 

@@ -5,11 +5,14 @@ collaboration only. Services flush; the caller commits.
 """
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, literal_column, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import func, literal_column, or_, select, update
 
+from webshop import audit
 from webshop.catalogue.models import (
     Agreement,
     Catalogue,
@@ -26,6 +29,7 @@ from webshop.dbtypes import utcnow
 from webshop.errors import DomainError
 from webshop.extensions import db
 from webshop.orgs.models import Organisation, User
+from webshop.orgs.scoping import real_organisation_ids
 from webshop.search.index import words_of
 from webshop.search.services import reindex_items
 
@@ -151,18 +155,77 @@ def quality_report(catalogue: Catalogue, *, days: int = 90) -> QualityReport:
     members = select(agreement_members.c.organisation_id).where(
         agreement_members.c.agreement_id == catalogue.agreement_id)
     since = utcnow() - timedelta(days=days)
-    report.zero_results = [tuple(r) for r in db.session.execute(
-        select(func.lower(SearchLog.query), func.count()).where(
-            SearchLog.results == 0, SearchLog.organisation_id.in_(members), SearchLog.created_at >= since)
-        .group_by(func.lower(SearchLog.query)).order_by(func.count().desc()).limit(LIST_LIMIT))]
+    report.zero_results = [(z.query, z.municipalities) for z in zero_result_searches(
+        catalogue.agreement.collaboration_id, days=days) if z.agreement_id == catalogue.agreement_id][:LIST_LIMIT]
     report.abandoned = [tuple(r) for r in db.session.execute(
         select(func.lower(SearchLog.query), func.count()).where(
-            SearchLog.abandoned.is_(True), SearchLog.organisation_id.in_(members), SearchLog.created_at >= since)
+            SearchLog.abandoned.is_(True), SearchLog.led_to_cart_at.is_(None),  # nothing added soon after
+            SearchLog.organisation_id.in_(members), SearchLog.organisation_id.in_(real_organisation_ids()),
+            SearchLog.created_at >= since)
         .group_by(func.lower(SearchLog.query)).order_by(func.count().desc()).limit(LIST_LIMIT))]
     report.requests = list(db.session.scalars(select(ItemRequest).where(
-        ItemRequest.organisation_id.in_(members), ItemRequest.status == ItemRequestStatus.OPEN)
+        ItemRequest.organisation_id.in_(members),
+        ItemRequest.status.in_([ItemRequestStatus.OPEN, ItemRequestStatus.SENT]),
+        or_(ItemRequest.agreement_id.is_(None), ItemRequest.agreement_id == catalogue.agreement_id))
         .order_by(ItemRequest.created_at.desc()).limit(LIST_LIMIT)))
     return report
+
+
+@dataclass(frozen=True)
+class ZeroResult:
+    """A search that found nothing: how many municipalities tried it, and the agreement it most likely
+    belongs to: what people put in the cart soon after searching it, else the only agreement all the
+    searching municipalities have, else None (unknown)."""
+
+    query: str
+    municipalities: int
+    searches: int
+    agreement_id: int | None
+
+
+def zero_result_searches(collaboration_id: int, *, days: int = 90) -> list[ZeroResult]:
+    """The collaboration's zero-result searches, each counted once per municipality, most widespread first."""
+    since = utcnow() - timedelta(days=days)
+    orgs = select(Organisation.id).where(Organisation.collaboration_id == collaboration_id)
+    rows = db.session.execute(
+        select(func.lower(SearchLog.query), SearchLog.organisation_id, SearchLog.cart_agreement_id)
+        .where(SearchLog.results == 0, SearchLog.organisation_id.in_(orgs),
+               SearchLog.organisation_id.in_(real_organisation_ids()), SearchLog.created_at >= since))
+    municipalities: dict[str, set[int]] = defaultdict(set)
+    searches: Counter[str] = Counter()
+    agreements: dict[str, Counter[int]] = defaultdict(Counter)
+    for query, organisation_id, agreement_id in rows:
+        municipalities[query].add(organisation_id)
+        searches[query] += 1
+        if agreement_id is not None:
+            agreements[query][agreement_id] += 1
+    member_of: dict[int, set[int]] = defaultdict(set)
+    for agreement_id, organisation_id in db.session.execute(select(
+            agreement_members.c.agreement_id, agreement_members.c.organisation_id)
+            .where(agreement_members.c.organisation_id.in_(orgs))):
+        member_of[organisation_id].add(agreement_id)
+
+    def likely(query: str) -> int | None:
+        if agreements[query]:  # what they put in the cart right after searching
+            return min(agreements[query].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        shared = set.intersection(*(member_of[o] for o in municipalities[query]))
+        return next(iter(shared)) if len(shared) == 1 else None  # the only catalogue they all have
+
+    found = [ZeroResult(q, len(orgs_), searches[q], likely(q)) for q, orgs_ in municipalities.items()]
+    return sorted(found, key=lambda z: (-z.municipalities, -z.searches, z.query))
+
+
+CART_WINDOW = timedelta(minutes=10)
+
+
+def note_cart_add(user: User, agreement_id: int, *, window: timedelta = CART_WINDOW) -> int:
+    """The user put an item of ``agreement_id`` in the cart: their searches of the last minutes led
+    somewhere (not abandoned) and, if they found nothing, most likely belong to that agreement."""
+    now = utcnow()
+    result = db.session.execute(update(SearchLog).where(
+        SearchLog.user_id == user.id, SearchLog.created_at >= now - window, SearchLog.led_to_cart_at.is_(None))
+        .values(led_to_cart_at=now, cart_agreement_id=agreement_id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 # --- "can't find it?" --------------------------------------------------------------------------------------
@@ -208,3 +271,27 @@ def mark_request_sent(request: ItemRequest, note: str) -> None:
     request.note = note.strip() or None
     request.handled_at = utcnow()
     db.session.flush()
+
+
+REQUEST_ANSWERS = (ItemRequestStatus.SENT, ItemRequestStatus.ADDED, ItemRequestStatus.DECLINED)
+
+
+def answer_request(request: ItemRequest, status: ItemRequestStatus, note: str, *, by: User) -> None:
+    """The central buyer's answer, which the requester sees: sent to the supplier, added, or declined
+    (with the reason, which is required); audited."""
+    if status not in REQUEST_ANSWERS:
+        raise CurationError(_("Velg sendt, lagt til eller avslått."))
+    note = note.strip()[:2000]
+    if status == ItemRequestStatus.DECLINED and not note:
+        raise CurationError(_("Skriv hvorfor etterlysningen er avslått; bestilleren ser begrunnelsen."))
+    request.status, request.note, request.handled_at = status, note or None, utcnow()
+    audit.record("item_request_answered", by=by, organisation_id=request.organisation_id,
+                 comment=f"«{request.query or request.description[:60]}»: {status.value}"
+                         f"{f' ({note})' if note else ''}")
+    db.session.flush()
+
+
+def requests_of(user: User, *, limit: int = 50) -> list[ItemRequest]:
+    """The requester's own item requests, newest first (their status page)."""
+    return list(db.session.scalars(select(ItemRequest).where(ItemRequest.user_id == user.id)
+                                   .order_by(ItemRequest.created_at.desc(), ItemRequest.id.desc()).limit(limit)))

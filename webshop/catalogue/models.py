@@ -231,12 +231,18 @@ class SearchLog(Model):
     results: Mapped[int] = mapped_column(Integer)
     # A search with results after which the user searched again within minutes without ordering.
     abandoned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the user put an item in the cart within minutes of this search, and from which agreement:
+    # such a search was not abandoned, and a zero-result search most likely belongs to that catalogue.
+    led_to_cart_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cart_agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class ItemRequestStatus(StrEnum):
     OPEN = "open"
     SENT = "sent"  # passed on to the supplier
+    ADDED = "added"  # the item is in the catalogue now
+    DECLINED = "declined"  # not added; the note says why
     CLOSED = "closed"
 
 

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from webshop.catalogue import personal
-from webshop.catalogue.curation import log_search, request_item
+from webshop.catalogue.curation import log_search, request_item, requests_of
 from webshop.catalogue.forms import AddToCartForm, FavouriteForm, ItemRequestForm, SearchForm, TemplateForm
 from webshop.catalogue.models import OrderTemplate
 from webshop.catalogue.services import Facets, search_items
@@ -248,4 +248,5 @@ def request_missing():
 def _request_page(form: ItemRequestForm, error: Exception | None = None):
     if error is not None:
         form.description.errors = [str(error)]
-    return render_template("catalogue/request.html", form=form), (400 if form.errors else 200)
+    return render_template("catalogue/request.html", form=form, mine=requests_of(current_user)), \
+        (400 if form.errors else 200)
