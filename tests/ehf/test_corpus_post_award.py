@@ -12,6 +12,7 @@ business rules of these types are checked against OpenPEPPOL's own unit tests
 (``test_unit_tests_other.py``)."""
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -128,3 +129,125 @@ def test_schema_location_is_fatal_in_every_rule_set() -> None:
 
 def test_examples_are_where_the_corpus_expects_them() -> None:
     assert all(Path(EXAMPLES / example).is_file() for _, example, *_ in BASES.values())
+
+
+def _text(path: str, value: str) -> Mutation:
+    return _set(path, None, value)
+
+
+def _remove_all(path: str, child: str) -> Mutation:
+    return _remove(path, child)
+
+
+def _duplicate_last(path: str, child: str) -> Mutation:
+    def mutate(root: etree._Element) -> None:
+        el = first(root, path)
+        assert el is not None
+        found = el.findall(qname(child))
+        found[-1].addnext(copy.deepcopy(found[-1]))
+    return mutate
+
+
+def _both(*mutations: Mutation) -> Mutation:
+    def mutate(root: etree._Element) -> None:
+        for m in mutations:
+            m(root)
+    return mutate
+
+
+T76_LINE = "/cac:OrderLine/cac:LineItem"
+T16_LINE = "/cac:DespatchLine"
+T19_LINE = "/cac:CatalogueLine"
+T19_PRICE = f"{T19_LINE}/cac:RequiredItemLocationQuantity/cac:Price"
+
+# (rule set, rule id, flag, breaks, nearly): written out by hand, one per business rule the
+# base document can exercise, on the EHF rule sets (the Peppol sets have OpenPEPPOL's unit tests)
+HAND_WRITTEN = [
+    # EHF-COMMON on every type
+    ("EHF-T76", "EHF-COMMON-R001", Flag.FATAL, _text("/cbc:Note", ""), _text("/cbc:Note", "x")),
+    ("EHF-T16", "EHF-COMMON-R001", Flag.FATAL, _text("/cbc:Note", ""), _text("/cbc:Note", "x")),
+    ("EHF-T19", "EHF-COMMON-R001", Flag.FATAL, _text("/cbc:Name", ""), _text("/cbc:Name", "x")),
+    ("EHF-T76", "EHF-COMMON-R003", Flag.FATAL, _text("/cac:SellerSupplierParty/cac:Party/cbc:EndpointID", "987654321"),
+     _text("/cac:SellerSupplierParty/cac:Party/cbc:EndpointID", "123456785")),
+    ("EHF-T16", "EHF-COMMON-R003", Flag.FATAL,
+     _text("/cac:DespatchSupplierParty/cac:Party/cbc:EndpointID", "98765432A"),
+     _text("/cac:DespatchSupplierParty/cac:Party/cbc:EndpointID", "123456785")),
+    ("EHF-T19", "EHF-COMMON-R003", Flag.FATAL, _text("/cac:ProviderParty/cbc:EndpointID", "98765432"),
+     _text("/cac:ProviderParty/cbc:EndpointID", "123456785")),
+    ("EHF-T16", "PEPPOL-COMMON-R030", Flag.FATAL, _text("/cbc:IssueDate", "2018-9-20"),
+     _text("/cbc:IssueDate", "2018-09-02")),
+    # Order Response
+    ("EHF-T76", "PEPPOL-T76-R005", Flag.FATAL, _set(f"{T76_LINE}/cac:Price/cbc:PriceAmount", "currencyID", "NOK"),
+     _both(_text("/cbc:DocumentCurrencyCode", "NOK"),
+           _set(f"{T76_LINE}/cac:Price/cbc:PriceAmount", "currencyID", "NOK"))),
+    ("EHF-T76", "PEPPOL-T76-R004", Flag.FATAL, _text("/cac:Delivery/cac:PromisedDeliveryPeriod/cbc:EndDate",
+                                                     "2013-07-14"),
+     _text("/cac:Delivery/cac:PromisedDeliveryPeriod/cbc:EndDate", "2013-07-15")),
+    ("EHF-T76", "PEPPOL-T76-R003", Flag.FATAL, _duplicate_last("", "cac:OrderLine"), None),
+    ("EHF-T76", "PEPPOL-T76-R007", Flag.FATAL, _remove_all("", "cac:OrderLine"), None),
+    ("EHF-T76", "PEPPOL-T76-R008", Flag.FATAL, _text("/cbc:OrderResponseCode", "AP"),
+     _both(_text("/cbc:OrderResponseCode", "AP"), _remove_all("", "cac:OrderLine"))),
+    ("EHF-T76", "PEPPOL-T76-R009", Flag.FATAL, _text("/cbc:OrderResponseCode", "RE"),
+     _both(_text("/cbc:OrderResponseCode", "RE"), _remove_all("", "cac:OrderLine"))),
+    ("EHF-T76", "PEPPOL-T76-R010", Flag.FATAL, _text("/cbc:OrderResponseCode", "AB"),
+     _both(_text("/cbc:OrderResponseCode", "AB"), _remove_all("", "cac:OrderLine"))),
+    ("EHF-T76", "PEPPOL-T76-R001", Flag.FATAL,
+     _both(_remove_all("/cac:BuyerCustomerParty/cac:Party", "cac:PartyIdentification"),
+           _remove_all("/cac:BuyerCustomerParty/cac:Party", "cac:PartyLegalEntity")),
+     _remove_all("/cac:BuyerCustomerParty/cac:Party", "cac:PartyIdentification")),
+    # Despatch Advice
+    ("EHF-T16", "PEPPOL-T16-R006", Flag.FATAL, _text(f"{T16_LINE}/cbc:DeliveredQuantity", "-1"),
+     _text(f"{T16_LINE}/cbc:DeliveredQuantity", "0")),
+    ("EHF-T16", "PEPPOL-T16-R007", Flag.WARNING, _remove_all(T16_LINE, "cbc:OutstandingReason"),
+     _both(_remove_all(T16_LINE, "cbc:OutstandingReason"), _remove_all(T16_LINE, "cbc:OutstandingQuantity"))),
+    ("EHF-T16", "PEPPOL-T16-R003", Flag.FATAL,
+     _both(_remove_all(f"{T16_LINE}/cac:Item", "cac:SellersItemIdentification"),
+           _remove_all(f"{T16_LINE}/cac:Item", "cac:StandardItemIdentification")),
+     _remove_all(f"{T16_LINE}/cac:Item", "cac:SellersItemIdentification")),
+    ("EHF-T16", "PEPPOL-T16-R008", Flag.FATAL,
+     _both(_remove_all("/cac:BuyerCustomerParty/cac:Party", "cac:PartyIdentification"),
+           _remove_all("/cac:BuyerCustomerParty/cac:Party", "cac:PartyName")),
+     _remove_all("/cac:BuyerCustomerParty/cac:Party", "cac:PartyIdentification")),
+    ("EHF-T16", "PEPPOL-T16-R010", Flag.FATAL,
+     _both(_remove_all("/cac:OriginatorCustomerParty/cac:Party", "cac:PartyIdentification"),
+           _remove_all("/cac:OriginatorCustomerParty/cac:Party", "cac:PartyName")),
+     _remove_all("/cac:OriginatorCustomerParty/cac:Party", "cac:PartyName")),
+    # Catalogue
+    ("EHF-T19", "PEPPOL-T19-R006", Flag.FATAL, _text(f"{T19_PRICE}/cbc:PriceAmount", "-0.01"),
+     _text(f"{T19_PRICE}/cbc:PriceAmount", "0.00")),
+    # the official assertions refuse negative quantities only, whatever the text says
+    ("EHF-T19", "PEPPOL-T19-R009", Flag.FATAL, _text(f"{T19_LINE}/cbc:MinimumOrderQuantity", "-1"),
+     _text(f"{T19_LINE}/cbc:MinimumOrderQuantity", "0")),
+    ("EHF-T19", "PEPPOL-T19-R010", Flag.FATAL, _text(f"{T19_LINE}/cbc:MinimumOrderQuantity", "101"),
+     _text(f"{T19_LINE}/cbc:MinimumOrderQuantity", "100")),
+    ("EHF-T19", "PEPPOL-T19-R008", Flag.FATAL, _text(f"{T19_LINE}/cbc:MaximumOrderQuantity", "-1"),
+     _both(_text(f"{T19_LINE}/cbc:MaximumOrderQuantity", "0"), _text(f"{T19_LINE}/cbc:MinimumOrderQuantity", "0"))),
+    ("EHF-T19", "PEPPOL-T19-R015", Flag.FATAL, _text(f"{T19_LINE}/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", "0"),
+     _both(_text(f"{T19_LINE}/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", "0"),
+           _text(f"{T19_LINE}/cac:Item/cac:ClassifiedTaxCategory/cbc:ID", "Z"))),
+    ("EHF-T19", "PEPPOL-T19-R001", Flag.FATAL, _text("/cac:ValidityPeriod/cbc:EndDate", "2018-08-31"),
+     _text("/cac:ValidityPeriod/cbc:EndDate", "2018-09-01")),
+    ("EHF-T19", "PEPPOL-T19-R013", Flag.FATAL, _text(f"{T19_LINE}/cac:LineValidityPeriod/cbc:EndDate", "2018-09-25"),
+     _text(f"{T19_LINE}/cac:LineValidityPeriod/cbc:EndDate", "2018-09-26")),
+    ("EHF-T19", "PEPPOL-T19-R016", Flag.FATAL, _text(f"{T19_PRICE}/cac:ValidityPeriod/cbc:EndDate", "2018-09-30"),
+     _text(f"{T19_PRICE}/cac:ValidityPeriod/cbc:EndDate", "2018-10-01")),
+    ("EHF-T19", "PEPPOL-T19-R007", Flag.FATAL, _text(f"{T19_LINE}/cac:LineValidityPeriod/cbc:EndDate", "2019-09-01"),
+     _text(f"{T19_LINE}/cac:LineValidityPeriod/cbc:EndDate", "2019-08-31")),
+    ("EHF-T19", "PEPPOL-T19-R012", Flag.FATAL,
+     _both(_remove_all(f"{T19_LINE}/cac:Item", "cac:SellersItemIdentification"),
+           _remove_all(f"{T19_LINE}/cac:Item", "cac:StandardItemIdentification")),
+     _remove_all(f"{T19_LINE}/cac:Item", "cac:StandardItemIdentification")),
+]
+
+
+@pytest.mark.parametrize(("name", "rule_id", "flag", "breaks", "nearly"), HAND_WRITTEN,
+                         ids=[f"{c[0]}-{c[1]}" for c in HAND_WRITTEN])
+def test_hand_written_rule(name: str, rule_id: str, flag: Flag, breaks: Mutation, nearly: Mutation | None) -> None:
+    rules = BASES[name][4]
+    broken = base(name)
+    breaks(broken)
+    assert (rule_id, flag) in {(f.rule_id, f.flag) for f in rules.check(broken)}
+    near = base(name)
+    if nearly is not None:
+        nearly(near)
+    assert rule_id not in {f.rule_id for f in rules.check(near)}
