@@ -65,6 +65,20 @@ ACTION_LABELS = {
     "line_reordered": _l("Linje bestilt på nytt"),
     "delivery_retry": _l("Sending prøves på nytt"),
     "cancelled": _l("Kansellert"),
+    # accounts and catalogue versions (issue 16)
+    "user_invited": _l("Invitert"),
+    "users_imported": _l("Brukere importert"),
+    "user_deactivated": _l("Deaktivert"),
+    "user_reactivated": _l("Aktivert igjen"),
+    "role_granted": _l("Rolle gitt"),
+    "role_revoked": _l("Rolle tatt"),
+    "password_set": _l("Passord valgt"),
+    "password_reset": _l("Nytt passord satt"),
+    "password_reset_requested": _l("Ba om nytt passord"),
+    "catalogue_draft": _l("Katalogutkast lastet opp"),
+    "catalogue_published": _l("Katalogversjon publisert"),
+    "catalogue_restored": _l("Tidligere katalogversjon publisert igjen"),
+    "item_request_answered": _l("Etterlysning besvart"),
 }
 ROLE_LABELS = {
     Role.ORDERER: _l("Bestiller"),
