@@ -284,3 +284,26 @@ def test_the_service_refuses_an_invitation_into_another_municipality(app, world)
             invite_user(name="Nina\x0bNy", email="nina@lia.no", unit=db.session.get(Unit, world.school.id),
                         role=Role.ORDERER, by=coordinator, lifetime=timedelta(days=7))
         db.session.rollback()
+
+
+def test_a_link_used_twice_at_once_sets_one_password_concurrent(app, world, login_as, store, mailbox):
+    """Two tabs submit the same invitation link together. Both have read the live token before either
+    commits (tests/overlap.py); the compare-and-set on the token (``used_at IS NULL``) refuses the loser."""
+    from overlap import Overlap
+
+    from webshop.extensions import db
+
+    invite(login_as(world.coordinator), world)
+    link = link_in(mailbox()[0])
+    tabs = [app.test_client(), app.test_client()]
+    with app.app_context():
+        engine = db.engine
+    passwords = ["Vinnerens-passord-1", "Taperens-passord-22"]
+    with Overlap(engine, arm=lambda sql: sql.startswith("UPDATE account_tokens SET used_at")) as forced:
+        outcome = forced.run(*(lambda tab=tab, pw=pw: tab.post(link, data={"password": pw, "repeated": pw})
+                               for tab, pw in zip(tabs, passwords, strict=True)))
+    assert outcome["winner"].status_code == 302 and outcome["loser"].status_code == 404
+    assert forced.rowcounts("loser", "UPDATE account_tokens SET used_at") == [0]
+    client = app.test_client()
+    assert client.post("/logg-inn", data={"email": "nina@lia.no", "password": passwords[1]}).status_code == 200
+    assert client.post("/logg-inn", data={"email": "nina@lia.no", "password": passwords[0]}).status_code == 302
