@@ -192,7 +192,7 @@ def translate_stale_hits(found: Found, stale: Mapping[int, int]) -> Found:
         mapping.update({o: n for o, n in db.session.execute(
             select(old.id, new.id).join(new, and_(new.catalogue_id == live_catalogue,
                                                   new.supplier_item_id == old.supplier_item_id))
-            .where(old.catalogue_id == old_catalogue, old.id.in_(ids))).tuples()})
+            .where(old.catalogue_id == old_catalogue, old.id.in_(ids)))})
         gone = set(db.session.scalars(select(old.id).where(old.catalogue_id == old_catalogue, old.id.in_(ids))))
         mapping.update({i: 0 for i in gone - mapping.keys()})
     hits = [dataclasses.replace(h, item_id=mapping.get(h.item_id, h.item_id)) for h in found.hits]
