@@ -143,6 +143,8 @@ def test_a_control_character_xml_cannot_carry_is_refused():
     try:
         read_bytes((CSV_HEAD + "A-1;Papir\x0bA4;;14111507;EA;1\n").encode())
     except CatalogueImportError as exc:
-        assert [str(e) for e in exc.errors] == ["linje 2: name har kontrolltegn som ikke kan sendes i en EHF-melding"]
+        assert [str(e) for e in exc.errors] == [
+            "linje 2: name: Teksten har et tegn som ikke kan brukes (U+000B, tegn nr. 6). Det er "
+            "ofte et usynlig kontrolltegn fra kopiering; fjern det og prøv igjen."]
     else:
         raise AssertionError("the control character was accepted")

@@ -38,10 +38,10 @@ from webshop.errors import DomainError
 from webshop.extensions import db
 from webshop.orders.models import AuditEvent
 from webshop.orgs.models import Organisation, Role, RoleAssignment, Unit, User
+from webshop.textsafety import check_text
 
 UNUSABLE_PASSWORD = "!"  # no hash matches it: an invited person has no password until they set one
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_IMPORT_ROWS = 2_000
 
 
@@ -201,8 +201,9 @@ def clean_name(name: str) -> str:
         raise UserAdminError(_("Skriv inn navnet."))
     if len(text) > 200:
         raise UserAdminError(_("Navnet kan ha høyst 200 tegn."))
-    if _CONTROL.search(name):
-        raise UserAdminError(_("Navnet har tegn som ikke kan brukes."))
+    problem = check_text(name)  # the name goes into EHF orders: nothing XML cannot carry
+    if problem is not None:
+        raise UserAdminError(problem)
     return text
 
 

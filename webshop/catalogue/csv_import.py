@@ -17,14 +17,14 @@ from decimal import Decimal, InvalidOperation
 from ehf.orgnr import is_valid_gtin
 from webshop.catalogue.units import resolve_unit
 from webshop.params import MAX_PRICE, MAX_TEXT, BadNumber, check_decimal
+from webshop.textsafety import check_text
 
 REQUIRED = ("supplier_item_id", "name", "description", "unspsc", "unit", "price")
 OPTIONAL = ("gtin", "manufacturer_item_id", "list_price", "vat_rate", "pack_size", "brand", "keywords",
             "image_url", "paper_catalogue_no", "discontinued", "eco_label")
 VAT_RATES = {Decimal(r) for r in ("0", "12", "15", "25")}
 _UNSPSC = re.compile(r"\d{8}")
-# Characters XML 1.0 cannot carry: such a name or description could never leave in an EHF order.
-_UNSENDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MULTILINE = frozenset({"description", "keywords"})  # columns where a line break inside a quoted cell is fine
 # The widest value each text column of catalogue_items (and item_numbers) holds.
 MAX_LENGTH = {"supplier_item_id": 60, "manufacturer_item_id": 60, "name": 300, "brand": 100, "image_url": 500,
               "eco_label": 60, "paper_catalogue_no": 60, "description": 10_000, "keywords": 2_000}
@@ -172,9 +172,10 @@ def _row(line: int, record: list[str], index: dict[str, int]) -> ItemRow:
     for name in ("supplier_item_id", "name", "unit"):
         if not cell(name):
             raise ValueError(f"{name} mangler")
-    for name, i in index.items():
-        if i < len(record) and _UNSENDABLE.search(record[i]):
-            raise ValueError(f"{name} har kontrolltegn som ikke kan sendes i en EHF-melding")
+    for name, i in index.items():  # what XML cannot carry could never leave in an EHF order
+        problem = check_text(record[i], multiline=name in MULTILINE) if i < len(record) else None
+        if problem is not None:
+            raise ValueError(f"{name}: {problem}")
     for name, longest in MAX_LENGTH.items():
         if len(cell(name)) > longest:
             raise ValueError(f"{name} er lengre enn {longest} tegn")
