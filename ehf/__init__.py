@@ -1,7 +1,7 @@
 """Peppol BIS 3 / EHF 3.0 post-award documents: build, parse and validate.
 
-Order (T01), Order Response (T76), Despatch Advice (T16) and Catalogue (T19) have a
-model, a builder and a parser; :func:`validate` also checks Order Agreements (T110).
+Order (T01), Order Response (T76), Despatch Advice (T16), Catalogue (T19) and Catalogue
+Response (T58) have a model, a builder and a parser; :func:`validate` also checks Order Agreements (T110).
 A standalone library: it imports only the standard library and lxml. See README.md.
 
 ``Party`` here is the full Order party (:class:`ehf.model.Party`); the other messages
@@ -16,6 +16,12 @@ from ehf.catalogue import (
     build_catalogue,
     iter_catalogue,
     write_catalogue,
+)
+from ehf.catalogue_response import (
+    CatalogueResponse,
+    CatalogueResponseCode,
+    build_catalogue_response,
+    parse_catalogue_response,
 )
 from ehf.components import ItemInstance
 from ehf.despatch_advice import (
@@ -76,4 +82,6 @@ __all__ = [
     # Catalogue (T19)
     "CatalogueHeader", "CatalogueItem", "CatalogueReader", "build_catalogue", "iter_catalogue",
     "write_catalogue",
+    # Catalogue Response (T58)
+    "CatalogueResponse", "CatalogueResponseCode", "build_catalogue_response", "parse_catalogue_response",
 ]

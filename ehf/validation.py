@@ -4,8 +4,8 @@ Rule sets are registered per root element, CustomizationID prefix and (optionall
 ProfileID, because some transactions share a root (Order Response T76 and Order
 Agreement T110 are both ``OrderResponse``) and because EHF documents, whose
 CustomizationID extends the Peppol one, are checked by the EHF rule sets instead of
-the Peppol ones (the longest matching prefix wins). There are no rules for a Catalogue
-Response (T58) yet.
+the Peppol ones (the longest matching prefix wins). A Catalogue Response (T58) is an
+``ApplicationResponse`` with the catalogue response CustomizationID.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ehf.findings import Finding
 from ehf.namespaces import CBC
 from ehf.profiles import EHF_ADVANCED_ORDERING_PROFILE
 from ehf.rules import ehf as ehf_rules
-from ehf.rules import t01, t16, t19, t76, t110
+from ehf.rules import t01, t16, t19, t58, t76, t110
 from ehf.rules.engine import RuleSet
 from ehf.sbdh import unwrap
 from ehf.xmlsafe import parse_bytes
@@ -58,6 +58,7 @@ register("OrderResponse", t76.RULES, customization_prefix=t76.CUSTOMIZATION_PREF
 register("OrderResponse", t110.RULES, customization_prefix=t110.CUSTOMIZATION_PREFIX)
 register("DespatchAdvice", t16.RULES, customization_prefix=t16.CUSTOMIZATION_PREFIX)
 register("Catalogue", t19.RULES, customization_prefix=t19.CUSTOMIZATION_PREFIX)
+register("ApplicationResponse", t58.RULES, customization_prefix=t58.CUSTOMIZATION_PREFIX)
 
 # EHF documents (CustomizationID "...:extended:urn:fdc:anskaffelser.no:2019:ehf:spec:3.0") are
 # checked by the EHF rule sets instead of the Peppol ones, as DFØ's validator does.
@@ -73,6 +74,8 @@ register("OrderResponse", ehf_rules.ADVANCED_ORDER_RESPONSE,
 register("DespatchAdvice", ehf_rules.DESPATCH_ADVICE,
          customization_prefix="urn:fdc:peppol.eu:poacc:trns:despatch_advice:3" + _EHF_SPEC)
 register("Catalogue", ehf_rules.CATALOGUE, customization_prefix="urn:fdc:peppol.eu:poacc:trns:catalogue:3" + _EHF_SPEC)
+register("ApplicationResponse", ehf_rules.CATALOGUE_RESPONSE,
+         customization_prefix=t58.CUSTOMIZATION_PREFIX + _EHF_SPEC)
 
 
 def select(root: etree._Element) -> Registration:

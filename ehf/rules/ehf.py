@@ -143,3 +143,6 @@ DESPATCH_ADVICE = _ruleset("EHF-T16", ehf_tables.T16, t16.RULES.rules)
 """EHF Despatch Advice 3.0 (profile 05)."""
 CATALOGUE = _ruleset("EHF-T19", ehf_tables.T19, t19.RULES.rules, exclude=frozenset({"PEPPOL-T19-R017"}))
 """EHF Catalogue 3.0 (profile 01), without the QII patterns."""
+CATALOGUE_RESPONSE = _ruleset("EHF-T58", ehf_tables.T58, [])
+"""EHF Catalogue Response 3.0 (profile 01): EHF-CATALOGUE-RESPONSE-3.0.sch has no business rules
+beside the common ones and the generated basic rules."""

@@ -56,10 +56,11 @@ OFFICIAL_EXAMPLES = {
     "OrderAgreement": EXAMPLES / "order-agreement" / "peppol" / "OrderAgreement_Example.xml",
     "Catalogue": EXAMPLES / "catalogue" / "peppol" / "Catalogue_Example.xml",
     "DespatchAdvice": EXAMPLES / "despatch-advice" / "peppol" / "DespatchAdvice_Example.xml",
+    "CatalogueResponse": EXAMPLES / "catalogue-response" / "peppol" / "CatalogueResponse_Example.xml",
 }
 RULE_PREFIX = {
     "Order": "PEPPOL-T01-", "OrderResponse": "PEPPOL-T76-", "OrderAgreement": "PEPPOL-T110-",
-    "Catalogue": "PEPPOL-T19-", "DespatchAdvice": "PEPPOL-T16-",
+    "Catalogue": "PEPPOL-T19-", "DespatchAdvice": "PEPPOL-T16-", "CatalogueResponse": "PEPPOL-T58-",
 }
 
 

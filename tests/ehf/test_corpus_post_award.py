@@ -1,6 +1,6 @@
 """Our own corpus for the generated basic rules of the other post-award rule sets: Order
 Response (Peppol T76, EHF T76, EHF Advanced Ordering response), Despatch Advice (Peppol T16,
-EHF T16) and Catalogue (Peppol T19, EHF T19).
+EHF T16), Catalogue (Peppol T19, EHF T19) and Catalogue Response (Peppol T58, EHF T58).
 
 Each base document is an official example of its profile, parsed and rebuilt by ``ehf``
 (so the builders are part of what is tested), and is clean under its rule set. For every
@@ -22,7 +22,7 @@ from lxml import etree
 
 from ehf import Flag
 from ehf.rules import ehf as ehf_rules
-from ehf.rules import ehf_tables, peppol_tables, t16, t19, t76
+from ehf.rules import ehf_tables, peppol_tables, t16, t19, t58, t76
 from ehf.rules.engine import RuleSet
 from ehf.rules.structure import Table
 from tests.ehf.shared_paths import EXAMPLES, NEEDS_SHARED, shared_available
@@ -47,6 +47,10 @@ BASES: dict[str, tuple[str, str, Table, dict[str, frozenset[str]], RuleSet]] = {
                    peppol_tables.CODE_LISTS, t19.RULES),
     "EHF-T19": ("catalogue", "catalogue/ehf/Catalogue_Example.xml", ehf_tables.T19, ehf_tables.CODE_LISTS,
                 ehf_rules.CATALOGUE),
+    "PEPPOL-T58": ("catalogue-response", "catalogue-response/peppol/CatalogueResponse_Example.xml",
+                   peppol_tables.T58, peppol_tables.CODE_LISTS, t58.RULES),
+    "EHF-T58": ("catalogue-response", "catalogue-response/ehf/CatalogueResponse_Example.xml", ehf_tables.T58,
+                ehf_tables.CODE_LISTS, ehf_rules.CATALOGUE_RESPONSE),
 }
 
 
@@ -101,7 +105,7 @@ def test_base_document_is_clean(name: str) -> None:
 def test_corpus_covers_every_rule_set() -> None:
     per_set = {name: len([c for c in CASES if c.values[0] == name]) for name in BASES}  # type: ignore[attr-defined]
     assert all(n >= 20 for n in per_set.values()), per_set
-    assert len(CASES) >= 600
+    assert len(CASES) >= 850
 
 
 @pytest.mark.parametrize(("name", "rule_id", "breaks", "nearly"), CASES)
@@ -176,6 +180,12 @@ HAND_WRITTEN = [
      _text("/cac:ProviderParty/cbc:EndpointID", "123456785")),
     ("EHF-T16", "PEPPOL-COMMON-R030", Flag.FATAL, _text("/cbc:IssueDate", "2018-9-20"),
      _text("/cbc:IssueDate", "2018-09-02")),
+    ("EHF-T58", "EHF-COMMON-R001", Flag.FATAL, _text("/cbc:Note", ""), _text("/cbc:Note", "x")),
+    ("PEPPOL-T58", "PEPPOL-T58-R001", Flag.FATAL,
+     _text("/cbc:CustomizationID", "urn:fdc:peppol.eu:poacc:trns:catalogue:3"),
+     _text("/cbc:CustomizationID", " urn:fdc:peppol.eu:poacc:trns:catalogue_response:3:x")),
+    ("PEPPOL-T58", "PEPPOL-COMMON-R040", Flag.FATAL, _text("/cac:SenderParty/cbc:EndpointID", "5798000012348"),
+     _text("/cac:SenderParty/cbc:EndpointID", "5798000012349")),
     # Order Response
     ("EHF-T76", "PEPPOL-T76-R005", Flag.FATAL, _set(f"{T76_LINE}/cac:Price/cbc:PriceAmount", "currencyID", "NOK"),
      _both(_text("/cbc:DocumentCurrencyCode", "NOK"),

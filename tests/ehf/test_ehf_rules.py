@@ -23,6 +23,7 @@ EHF_EXAMPLES = {
     "order-response/ehf/Advanced_OrderResponse_Example.xml": "EHF-P09-RES",
     "despatch-advice/ehf/DespatchAdvice_Example.xml": "EHF-T16",
     "catalogue/ehf/Catalogue_Example.xml": "EHF-T19",
+    "catalogue-response/ehf/CatalogueResponse_Example.xml": "EHF-T58",
 }
 
 

@@ -27,6 +27,7 @@ PUBLIC = {
     "DespatchAdvice", "DespatchLine", "ItemInstance", "build_despatch_advice", "parse_despatch_advice",
     "CatalogueHeader", "CatalogueItem", "CatalogueReader", "build_catalogue", "iter_catalogue",
     "write_catalogue",
+    "CatalogueResponse", "CatalogueResponseCode", "build_catalogue_response", "parse_catalogue_response",
 }
 
 # the documented modules beside the package root, and what they offer

@@ -1,5 +1,5 @@
 """Every official example of every type we model (Order, Order Response, Despatch Advice,
-Catalogue), parsed and rebuilt with its own profile, is still valid for that profile and keeps,
+Catalogue, Catalogue Response), parsed and rebuilt with its own profile, is still valid for that profile and keeps,
 element by element, every value and attribute its profile's data model allows."""
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from ehf import (
     validate,
 )
 from ehf.catalogue import PEPPOL_PROFILE_WITHOUT_RESPONSE
+from ehf.catalogue_response import build_catalogue_response, parse_catalogue_response
 from ehf.rules import ehf_tables, peppol_tables, t01_table
 from ehf.rules.data_model_attributes import ATTRIBUTES
 from ehf.rules.structure import NodeSpec, term
@@ -34,7 +35,7 @@ from tests.ehf.shared_paths import EXAMPLES, NEEDS_SHARED, examples, missing_par
 
 pytestmark = NEEDS_SHARED  # reads ../shared/peppol (skipped when absent, fails with REQUIRE_SHARED=1)
 
-KINDS = ["order", "order-response", "despatch-advice", "catalogue"]
+KINDS = ["order", "order-response", "despatch-advice", "catalogue", "catalogue-response"]
 CASES = [pytest.param(kind, p, id=str(p.relative_to(EXAMPLES)))
          for kind in KINDS for p in examples(kind) if isinstance(p, Path)] or missing_param(2)
 
@@ -50,13 +51,15 @@ def rebuild(kind: str, path: Path) -> bytes:
         return build_order_response(parse_order_response(data), profile=profile)
     if kind == "despatch-advice":
         return build_despatch_advice(parse_despatch_advice(data), profile=profile)
+    if kind == "catalogue-response":
+        return build_catalogue_response(parse_catalogue_response(data), profile=profile)
     header, items = iter_catalogue(io.BytesIO(data))
     with_response = header.profile_id != PEPPOL_PROFILE_WITHOUT_RESPONSE
     return build_catalogue(header, list(items), profile=profile, with_response=with_response)
 
 
 def test_every_kind_has_examples() -> None:
-    assert len(CASES) == 53
+    assert len(CASES) == 55
 
 
 @pytest.mark.parametrize(("kind", "path"), CASES)
@@ -72,7 +75,7 @@ def data_model(kind: str, root: etree._Element) -> tuple[str, dict[str, NodeSpec
         if not ehf:
             return "PEPPOL-T01", t01_table.NODES
         return ("EHF-P09_INIT", ehf_tables.P09_INIT.nodes) if advanced else ("EHF-T01", ehf_tables.T01.nodes)
-    key = {"order-response": "T76", "despatch-advice": "T16", "catalogue": "T19"}[kind]
+    key = {"order-response": "T76", "despatch-advice": "T16", "catalogue": "T19", "catalogue-response": "T58"}[kind]
     if ehf and advanced and key == "T76":
         key = "P09_RESPONSE"
     table = getattr(ehf_tables if ehf else peppol_tables, key)
