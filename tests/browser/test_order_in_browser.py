@@ -82,10 +82,10 @@ def test_phone_sized_screen_keeps_the_cart_usable(live_server, browser, world):
     expect(page.get_by_text("er lagt i handlekurven")).to_be_visible()
     assert_no_sideways_scroll(page, "search at 375 px")
     page.goto(f"{live_server}/handlekurv")  # rows become cards on a phone: each value keeps its column name
-    supplier_cell = page.locator("td[data-label='Leverandør']").first
-    expect(supplier_cell).to_have_text("Kontor AS")
-    label = supplier_cell.evaluate("cell => getComputedStyle(cell, '::before').content")
-    assert label == '"Leverandør"'
+    sum_cell = page.locator("td[data-label='Sum']").first  # the line's sum (issue 15)
+    expect(sum_cell).to_contain_text("4,90")
+    label = sum_cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"Sum"'
     shot(page, "cart-phone")
     assert_accessible(page, "phone search")
     context.close()

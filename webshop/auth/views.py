@@ -51,7 +51,7 @@ def _fresh_session() -> None:
 @bp.route("/logg-inn", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("catalogue.search"))
+        return redirect(url_for("home.start"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -70,7 +70,7 @@ def login():
             db.session.commit()
             forget_failures(user.email)
             target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("catalogue.search"))
+            return redirect(target if is_safe_next(target) else url_for("home.start"))
     return render_template("auth/login.html", form=form)
 
 
