@@ -74,6 +74,7 @@ register("OrderResponse", ehf_rules.ADVANCED_ORDER_RESPONSE,
 register("DespatchAdvice", ehf_rules.DESPATCH_ADVICE,
          customization_prefix="urn:fdc:peppol.eu:poacc:trns:despatch_advice:3" + _EHF_SPEC)
 register("Catalogue", ehf_rules.CATALOGUE, customization_prefix="urn:fdc:peppol.eu:poacc:trns:catalogue:3" + _EHF_SPEC)
+register("OrderResponse", ehf_rules.ORDER_AGREEMENT, customization_prefix=t110.CUSTOMIZATION_PREFIX + _EHF_SPEC)
 register("ApplicationResponse", ehf_rules.CATALOGUE_RESPONSE,
          customization_prefix=t58.CUSTOMIZATION_PREFIX + _EHF_SPEC)
 

@@ -29,7 +29,7 @@ from lxml import etree
 from ehf import orgnr
 from ehf.findings import Flag
 from ehf.namespaces import CAC, CBC
-from ehf.rules import common, ehf_tables, t01, t16, t19, t76
+from ehf.rules import common, ehf_tables, t01, t16, t19, t76, t110
 from ehf.rules.engine import Rule, RuleSet
 from ehf.rules.structure import Table, add_table_rules, has_schema_location
 
@@ -143,6 +143,10 @@ DESPATCH_ADVICE = _ruleset("EHF-T16", ehf_tables.T16, t16.RULES.rules)
 """EHF Despatch Advice 3.0 (profile 05)."""
 CATALOGUE = _ruleset("EHF-T19", ehf_tables.T19, t19.RULES.rules, exclude=frozenset({"PEPPOL-T19-R017"}))
 """EHF Catalogue 3.0 (profile 01), without the QII patterns."""
+ORDER_AGREEMENT = _ruleset("EHF-T110", ehf_tables.T110,
+                           [r for r in t110.RULES.rules if "-B" not in r.rule_id])
+"""EHF Order Agreement 3.0 (profile 02), without the QII patterns: the EHF basic rules and
+Peppol's T110 business rules (PEPPOL-M-T110.sch)."""
 CATALOGUE_RESPONSE = _ruleset("EHF-T58", ehf_tables.T58, [])
 """EHF Catalogue Response 3.0 (profile 01): EHF-CATALOGUE-RESPONSE-3.0.sch has no business rules
 beside the common ones and the generated basic rules."""

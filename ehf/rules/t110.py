@@ -16,8 +16,10 @@ from lxml import etree
 
 from ehf import codelists
 from ehf.findings import Flag
+from ehf.rules import peppol_tables
 from ehf.rules.common import common_includes
 from ehf.rules.engine import RuleSet
+from ehf.rules.structure import add_table_rules
 from ehf.rules.xpath import (
     customization_not_starting_with,
     exists,
@@ -498,3 +500,8 @@ def cl001(root: etree._Element) -> Iterator[etree._Element]:
 def cl002(root: etree._Element) -> Iterator[etree._Element]:
     path = "//cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator)='true']/cbc:AllowanceChargeReasonCode"
     return (el for el in xp(root, path) if normalize(el.text) not in codelists.UNCL7161)
+
+
+# --- generated basic rules (PEPPOL-T110-Bnnnnn, T110-basic.sch of the official rules): mandatory
+# elements, code lists, fixed values, elements outside the data model and schemaLocation (fatal)
+add_table_rules(RULES, peppol_tables.T110)

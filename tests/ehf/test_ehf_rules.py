@@ -24,6 +24,7 @@ EHF_EXAMPLES = {
     "despatch-advice/ehf/DespatchAdvice_Example.xml": "EHF-T16",
     "catalogue/ehf/Catalogue_Example.xml": "EHF-T19",
     "catalogue-response/ehf/CatalogueResponse_Example.xml": "EHF-T58",
+    "order-agreement/ehf/OrderAgreement_Example.xml": "EHF-T110",
 }
 
 
