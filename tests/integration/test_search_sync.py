@@ -6,6 +6,8 @@ catalogue version. The same with real processes on two machines: test_two_machin
 """
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -64,6 +66,12 @@ def test_the_worker_builds_updates_and_replaces_the_machines_index(machine, worl
         assert db.session.scalars(select(SearchIndexChange.supplier_item_id)).all() == ["PEN-1"]
         assert names(org, "sjiraff") == []
         assert check_search_index().detail == f"1 live catalogue(s), 1 catching up (catalogue {world.catalogue.id})"
+        synced = indexes().root / ".synced"
+        os.utime(synced, (time.time() - 61, time.time() - 61))  # this machine's worker stopped a minute ago
+        check = check_search_index()
+        assert not check.ok and check.detail.endswith(", but this machine's worker last updated its indexes 61 s ago")
+        synced.unlink()
+        assert check_search_index().detail.endswith("last updated its indexes never")
         report = sync_once()
         assert (report.built, report.updated) == ([], [world.catalogue.search_key])
         assert names(org, "sjiraff") == [(pen_v1, "Kulepenn sjiraff")]

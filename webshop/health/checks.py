@@ -89,7 +89,9 @@ def check_search_index() -> Check:
 
     Its own index (in this machine's SEARCH_INDEX_DIR), or while this machine's worker builds
     that or applies a curation edit, the index it had: such a catalogue is "catching up" and
-    the check still passes. It fails for a live catalogue with no index here at all.
+    the check still passes, as long as this machine's worker finished a round within the
+    heartbeat age (a machine whose worker died would serve old results for ever). It fails for
+    a live catalogue with no index here at all.
     """
     try:
         rows = _live_catalogues()
@@ -111,6 +113,10 @@ def check_search_index() -> Check:
     detail = f"{len(rows)} live catalogue(s)"
     if behind:
         detail += f", {len(behind)} catching up (catalogue {', '.join(map(str, behind))})"
+        age = indexes().synced_age()
+        if age is None or age > _heartbeat_max_age():
+            since = "never" if age is None else f"{age:.0f} s ago"
+            return Check(False, f"{detail}, but this machine's worker last updated its indexes {since}")
     return Check(True, detail)
 
 
@@ -137,10 +143,13 @@ def check_outbox() -> Check:
     return Check(True, "writable")
 
 
+def _heartbeat_max_age() -> float:
+    return float(current_app.config.get("HEALTH_HEARTBEAT_MAX_AGE_SECONDS") or HEARTBEAT_MAX_AGE.total_seconds())
+
+
 def check_worker(now: datetime | None = None) -> Check:
     now = now or datetime.now(UTC)
-    max_age = timedelta(seconds=float(current_app.config.get("HEALTH_HEARTBEAT_MAX_AGE_SECONDS")
-                                      or HEARTBEAT_MAX_AGE.total_seconds()))
+    max_age = timedelta(seconds=_heartbeat_max_age())
     try:
         beat = latest_heartbeat()
     except Exception as exc:

@@ -30,6 +30,7 @@ import tantivy
 from webshop.search.index import SCHEMA, IndexDoc, _document, _register
 
 GENERATION_FILE = "GENERATION"
+SYNCED_FILE = ".synced"  # touched by each finished round of this machine's index writer (the worker)
 RECHECK_SECONDS = 0.2  # a reader whose index lags the database looks at the disk at most this often
 GRACE_SECONDS = 600.0  # replaced builds and indexes of retired versions stay this long for readers still on them
 
@@ -81,6 +82,18 @@ class SearchIndexes:
         if not (self.path(key) / "meta.json").exists():
             return None
         return _read_generation(self.path(key)) or 0
+
+    def mark_synced(self) -> None:
+        """This machine's worker finished a round: its indexes matched the database it read."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / SYNCED_FILE).touch()
+
+    def synced_age(self) -> float | None:
+        """Seconds since this machine's worker last finished a round (None: never)."""
+        try:
+            return max(0.0, time.time() - (self.root / SYNCED_FILE).stat().st_mtime)
+        except FileNotFoundError:
+            return None
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:

@@ -86,6 +86,7 @@ def sync_once(*, collect: bool = True) -> SyncReport:
         report.built.append(key)
         log.info("Search index %s built (%s items, generation %s)", key, count, wanted)
     db.session.rollback()  # read-only: end the snapshot
+    store.mark_synced()  # /readyz: this machine's indexes are being kept up to date
     if collect:
         keep = {c.search_key or "" for c in catalogues} | _kept_retired()
         report.removed = store.collect_garbage(keep)
