@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from webshop.params import FiniteDecimalField
+from webshop.params import MAX_PRICE, FiniteDecimalField
 
 
 class SpendImportForm(FlaskForm):
@@ -24,7 +24,8 @@ class SettingsForm(FlaskForm):
                                                     NumberRange(min=0.01, max=100, message=_l("Velg 0–100 %%."))])
     large_order_limit = FiniteDecimalField(_l("Store engangsordrer fra (kr, eks. mva.)"), places=2,
                                            validators=[InputRequired(_l("Skriv inn en grense.")),
-                                                       NumberRange(min=1, message=_l("Grensen må være over 0 kr."))])
+                                                       NumberRange(min=1, max=MAX_PRICE, message=_l(
+                                                           "Grensen må være mellom 1 kr og 100 000 000 kr."))])
 
 
 class UnitGoalForm(FlaskForm):
