@@ -414,7 +414,8 @@ def may_manage_users(user: User) -> bool:
 
 
 _ACCOUNT_ACTIONS = ("user_invited", "user_deactivated", "user_reactivated", "role_granted", "role_revoked",
-                    "password_set", "password_reset", "password_reset_requested")
+                    "password_set", "password_reset", "password_reset_requested",
+                    "authority_granted", "authority_revoked")  # the last two: *Enheter og roller*
 
 
 def account_events(person: User, *, limit: int = 50) -> list[AuditEvent]:

@@ -164,7 +164,8 @@ def grant(user_id: int):
     return redirect(url_for("users.detail", user_id=person.id))
 
 
-def _button(person: User) -> None:
+def _button() -> None:
+    """The buttons of a person's page only carry the CSRF token."""
     if not EmptyForm().validate():
         abort(400)
 
@@ -172,7 +173,7 @@ def _button(person: User) -> None:
 @bp.post("/<int:user_id>/roller/<int:assignment_id>/fjern")
 def revoke(user_id: int, assignment_id: int):
     person = _person(user_id)
-    _button(person)
+    _button()
     with transaction(render=lambda exc: _detail_page(person, errors=[str(exc)], status=400)):
         users.revoke_role(person, assignment_id, by=current_user)
     flash(_("Rollen er tatt fra %(name)s.", name=person.name), "success")
@@ -182,7 +183,7 @@ def revoke(user_id: int, assignment_id: int):
 @bp.post("/<int:user_id>/deaktiver")
 def deactivate(user_id: int):
     person = _person(user_id)
-    _button(person)
+    _button()
     with transaction(render=lambda exc: _detail_page(person, errors=[str(exc)], status=400)):
         users.deactivate_user(person, by=current_user)
         end_all_sessions(person)
@@ -193,7 +194,7 @@ def deactivate(user_id: int):
 @bp.post("/<int:user_id>/aktiver")
 def reactivate(user_id: int):
     person = _person(user_id)
-    _button(person)
+    _button()
     with transaction(render=lambda exc: _detail_page(person, errors=[str(exc)], status=400)):
         users.reactivate_user(person, by=current_user)
     flash(_("%(name)s er aktivert igjen.", name=person.name), "success")
@@ -203,7 +204,7 @@ def reactivate(user_id: int):
 @bp.post("/<int:user_id>/invitasjon")
 def resend(user_id: int):
     person = _person(user_id)
-    _button(person)
+    _button()
     with transaction(render=lambda exc: _detail_page(person, errors=[str(exc)], status=400)):
         invitation = users.resend_invitation(person, by=current_user, lifetime=_invite_lifetime())
     _send_invitations([invitation])
