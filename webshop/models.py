@@ -36,6 +36,7 @@ from webshop.leader.models import (  # noqa: F401  (issue 13: spend import, targ
     AdoptionSettings,
     CostCentre,
     SpendImport,
+    SpendMonth,
     SpendRecord,
     UnitGoal,
 )

@@ -18,6 +18,12 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.create_index('ix_orders_leader_spend', ['organisation_id', 'submitted_at', 'status', 'unit_id', 'total'],
+                              unique=False)
+    with op.batch_alter_table('order_lines', schema=None) as batch_op:
+        batch_op.create_index('ix_order_lines_leader_mix', ['order_id', 'is_free_text', 'line_total', 'list_price',
+                                                            'unit_price', 'quantity'], unique=False)
     op.create_table('spend_imports',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -58,6 +64,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_spend_records_supplier_orgnr'), ['supplier_orgnr'], unique=False)
         batch_op.create_index(batch_op.f('ix_spend_records_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('spend_months',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('supplier_orgnr', sa.String(length=9), nullable=False),
+    sa.Column('supplier_name', sa.String(length=200), nullable=True),
+    sa.Column('with_order_number', sa.Boolean(), nullable=False),
+    sa.Column('amount', webshop.dbtypes.ScaledDecimal(scale=2), nullable=False),
+    sa.Column('rows', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('spend_months', schema=None) as batch_op:
+        batch_op.create_index('ix_spend_months_org_month', ['organisation_id', 'month'], unique=False)
+
     op.create_table('cost_centres',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -87,9 +110,16 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('order_lines', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_lines_leader_mix')
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index('ix_orders_leader_spend')
     op.drop_table('unit_goals')
     op.drop_table('adoption_settings')
     op.drop_table('cost_centres')
+    with op.batch_alter_table('spend_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_spend_months_org_month')
+    op.drop_table('spend_months')
     with op.batch_alter_table('spend_records', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_spend_records_unit_id'))
         batch_op.drop_index(batch_op.f('ix_spend_records_supplier_orgnr'))

@@ -156,3 +156,30 @@ def test_sandbox_orders_never_count(app, world, store, login_as):
     body = login_as(trainee).get("/api/v1/adoption?from=2026-01&to=2026-01").get_json()
     assert body["units"][0]["months"][0]["spend_e_ordering"] == "0.00"
     assert store.scalar(select(Order.total).where(Order.organisation_id == sandbox.id)) == Decimal("100.00")
+
+
+def test_the_cache_answers_again_only_while_nothing_changed(app, world, figures, store, login_as):
+    """With LEADER_CACHE on, a new order or a status change (an audit event) makes the figures fresh."""
+    _import(app, world, figures)
+    coordinator = login_as(world.coordinator)
+    url = "/api/v1/adoption?from=2026-03&to=2026-03"
+    app.config["LEADER_CACHE"] = True
+    try:
+        before = coordinator.get(url).get_json()["units"][0]["months"][0]
+        assert before["spend_e_ordering"] == "250.00"
+        _order(store, world, world.school, S.SENT, "50.00", datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
+        store.commit()
+        after = coordinator.get(url).get_json()["units"][0]["months"][0]
+        assert after["spend_e_ordering"] == "300.00"
+        from webshop import audit
+        from webshop.extensions import db
+
+        pending = store.scalar(select(Order).where(Order.status == S.PENDING_APPROVAL))
+        with app.app_context():  # a status change goes through the lifecycle, which writes an audit event
+            order = db.session.get(Order, pending.id)
+            order.status = S.CANCELLED
+            audit.record("cancelled", by=None, organisation_id=order.organisation_id, order=order)
+            db.session.commit()
+        assert coordinator.get(url).get_json()["units"][0]["months"][0]["spend_e_ordering"] == "50.00"
+    finally:
+        app.config.pop("LEADER_CACHE")

@@ -12,16 +12,17 @@ potential, so one construction order can neither make nor break a share.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from statistics import median
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, case, func, insert, select, type_coerce
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, select, type_coerce
 
 from webshop import audit
 from webshop.approvals.models import ApprovalDecision  # lead times read the decisions
@@ -36,18 +37,56 @@ from webshop.leader.models import (
     AdoptionSettings,
     CostCentre,
     SpendImport,
+    SpendMonth,
     SpendRecord,
     UnitGoal,
 )
 from webshop.leader.rules import Month, RowError, SpendFileInvalid, share
-from webshop.orders.models import Order, OrderLine
+from webshop.orders.models import AuditEvent, Order, OrderLine
 from webshop.orders.money import line_savings
 from webshop.orders.rules import SPEND_COMMITTING
 from webshop.orgs.models import Organisation, Role, RoleAssignment, Unit, User
 from webshop.orgs.scoping import real_organisation_ids
 
+T = TypeVar("T")
 ZERO = Decimal("0.00")
 CHUNK = 5000
+CACHE_SIZE = 256
+
+
+# ------------------------------------------------------------------ a cache that knows when it is stale
+
+
+_cache: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = OrderedDict()
+
+
+def fingerprint(organisation_id: int) -> tuple[Any, ...]:
+    """What changes whenever a figure of the municipality can change: a new order, any status change
+    or setting (each writes an audit event), a new accounting import. Three index look-ups."""
+    return (db.session.scalar(select(func.max(Order.id)).where(Order.organisation_id == organisation_id)),
+            db.session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.organisation_id == organisation_id)),
+            db.session.scalar(select(func.max(SpendImport.id)).where(SpendImport.organisation_id == organisation_id)),
+            str(db.engine.url))
+
+
+def cached(key: tuple[Any, ...], organisation_id: int, compute: Callable[[], T]) -> T:
+    """``compute()``, or its earlier answer while the municipality's fingerprint is unchanged.
+
+    Year-long aggregates over 100,000 orders take longer than a page may; they are remembered per
+    process (LEADER_CACHE, on outside tests) until an order, a status, a setting or an import changes.
+    """
+    if not current_app.config.get("LEADER_CACHE", not current_app.testing):
+        return compute()
+    mark = fingerprint(organisation_id)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == mark:
+        _cache.move_to_end(key)
+        return cast(T, hit[1])
+    value = compute()
+    _cache[key] = (mark, value)
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return value
 
 
 class LeaderError(DomainError):
@@ -171,6 +210,7 @@ def import_spend(organisation: Organisation, data: bytes, filename: str, *, by: 
             "amount": r.amount,
             "order_number": r.order_number, "order_id": r.order_id if r.order_id in ours else None,
         } for r in chunk_rows])
+    refresh_spend_months(organisation.id)
     audit.record("spend_imported", by=by, organisation_id=organisation.id,
                  comment=f"{filename[:200]}: {len(rows)} rader, {total} kr")
     db.session.flush()
@@ -182,10 +222,31 @@ def _chunks(items: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
         yield items[start:start + size]
 
 
+def refresh_spend_months(organisation_id: int) -> None:
+    """Rebuild the municipality's monthly sums (``SpendMonth``) from its accounting rows."""
+    db.session.execute(delete(SpendMonth).where(SpendMonth.organisation_id == organisation_id))
+    has_number = SpendRecord.order_number.is_not(None)
+    sums: dict[tuple[int, date, str, bool], list[Any]] = {}
+    for unit_id, day, orgnr, numbered, name, amount, rows in db.session.execute(
+            select(SpendRecord.unit_id, SpendRecord.booked_on, SpendRecord.supplier_orgnr, has_number,
+                   func.max(SpendRecord.supplier_name), _money_sum(SpendRecord.amount), func.count())
+            .where(SpendRecord.organisation_id == organisation_id)
+            .group_by(SpendRecord.unit_id, SpendRecord.booked_on, SpendRecord.supplier_orgnr, has_number)):
+        key = (unit_id, day.replace(day=1), orgnr, bool(numbered))
+        cell = sums.setdefault(key, [name, ZERO, 0])
+        cell[0] = cell[0] or name
+        cell[1] += amount
+        cell[2] += rows
+    values = [{"organisation_id": organisation_id, "unit_id": u, "month": m, "supplier_orgnr": o,
+               "with_order_number": n, "supplier_name": name, "amount": amount, "rows": rows}
+              for (u, m, o, n), (name, amount, rows) in sums.items()]
+    for start in range(0, len(values), CHUNK):
+        db.session.execute(insert(SpendMonth), values[start:start + CHUNK])
+
+
 def latest_spend_month(organisation_id: int) -> Month | None:
     """The last month the accounting has rows for: the natural month to follow up."""
-    latest = db.session.scalar(select(func.max(SpendRecord.booked_on))
-                               .where(SpendRecord.organisation_id == organisation_id))
+    latest = db.session.scalar(select(func.max(SpendMonth.month)).where(SpendMonth.organisation_id == organisation_id))
     return None if latest is None else Month.of(latest)
 
 
@@ -246,8 +307,10 @@ def agreement_supplier_orgnrs(organisation_id: int) -> set[str]:
 
 
 def _month_index(column: Any, months: Sequence[Month], *, instant: bool) -> ColumnElement[Any]:
+    """The month's position in ``months`` (Oslo months for instants), -1 outside them."""
+    start = months[0].start_utc() if instant else months[0].first_day()
     bounds = [m.next().start_utc() if instant else m.next().first_day() for m in months]
-    return case(*[(column < bound, i) for i, bound in enumerate(bounds)], else_=-1)
+    return case((column < start, -1), *[(column < bound, i) for i, bound in enumerate(bounds)], else_=-1)
 
 
 def _money_sum(expression: Any, scale: int = 2) -> Any:
@@ -261,7 +324,16 @@ def committing_orders(organisation_id: int) -> ColumnElement[bool]:
 
 
 def adoption(organisation_id: int, units: Sequence[Unit], first: Month, last: Month) -> Adoption:
-    """Spend, spend through e-ordering, the potential and both shares per unit and month (two queries)."""
+    """Spend, spend through e-ordering, the potential and both shares per unit and month."""
+    key = ("adoption", organisation_id, tuple(u.id for u in units), first, last)
+    by_unit, totals, target = cached(key, organisation_id, lambda: _adoption(organisation_id, units, first, last))
+    months = rules.months_between(first, last)
+    return Adoption(months, list(units), {k: [replace(c) for c in v] for k, v in by_unit.items()},
+                    [replace(c) for c in totals], target)
+
+
+def _adoption(organisation_id: int, units: Sequence[Unit], first: Month,
+              last: Month) -> tuple[dict[int, list[UnitMonth]], list[UnitMonth], Decimal]:
     months = rules.months_between(first, last)
     settings = settings_of(organisation_id)
     goals = unit_goals(u.id for u in units)
@@ -278,28 +350,33 @@ def adoption(organisation_id: int, units: Sequence[Unit], first: Month, last: Mo
     for unit_id, i, regular, big in db.session.execute(orders):
         if i >= 0:
             by_unit[unit_id][i].e_spend, by_unit[unit_id][i].large_orders = regular, big
-    agreement = SpendRecord.supplier_orgnr.in_(sorted(agreement_supplier_orgnrs(organisation_id)))
-    large_ids = select(Order.id).where(Order.organisation_id == organisation_id, large)
-    matched = SpendRecord.order_id.in_(large_ids)
-    sindex = _month_index(SpendRecord.booked_on, months, instant=False)
-    spend = (select(SpendRecord.unit_id, sindex, _money_sum(SpendRecord.amount),
-                    _money_sum(case((agreement, SpendRecord.amount), else_=0)),
-                    _money_sum(case((matched, SpendRecord.amount), else_=0)),
-                    _money_sum(case((and_(matched, agreement), SpendRecord.amount), else_=0)))
-             .where(SpendRecord.organisation_id == organisation_id,
-                    SpendRecord.organisation_id.in_(real_organisation_ids()), SpendRecord.unit_id.in_(unit_ids),
-                    SpendRecord.booked_on >= first.first_day(), SpendRecord.booked_on < last.next().first_day())
-             .group_by(SpendRecord.unit_id, sindex))
-    for unit_id, i, total, agreed, big, big_agreed in db.session.execute(spend):
+    agreed = sorted(agreement_supplier_orgnrs(organisation_id))
+    real = SpendMonth.organisation_id.in_(real_organisation_ids())
+    mindex = _month_index(SpendMonth.month, months, instant=False)
+    spend = (select(SpendMonth.unit_id, mindex, _money_sum(SpendMonth.amount),
+                    _money_sum(case((SpendMonth.supplier_orgnr.in_(agreed), SpendMonth.amount), else_=0)))
+             .where(SpendMonth.organisation_id == organisation_id, real, SpendMonth.unit_id.in_(unit_ids),
+                    SpendMonth.month >= first.first_day(), SpendMonth.month < last.next().first_day())
+             .group_by(SpendMonth.unit_id, mindex))
+    for unit_id, i, total, agreed_total in db.session.execute(spend):
         if i >= 0:
-            cell = by_unit[unit_id][i]
-            cell.spend_total, cell.spend_agreement = total, agreed
-            cell.large_invoiced, cell.large_invoiced_agreement = big, big_agreed
+            by_unit[unit_id][i].spend_total, by_unit[unit_id][i].spend_agreement = total, agreed_total
+    # the invoices that carry a large order's number: few, found through the order_id index
+    large_ids = list(db.session.scalars(select(Order.id).where(Order.organisation_id == organisation_id, large,
+                                                               Order.submitted_at >= first.start_utc())))
+    sindex = _month_index(SpendRecord.booked_on, months, instant=False)
+    matched = (select(SpendRecord.unit_id, sindex, _money_sum(SpendRecord.amount),
+                      _money_sum(case((SpendRecord.supplier_orgnr.in_(agreed), SpendRecord.amount), else_=0)))
+               .where(SpendRecord.order_id.in_(large_ids))  # alone, so the order_id index is the one used
+               .group_by(SpendRecord.unit_id, sindex))
+    for unit_id, i, big, big_agreed in (db.session.execute(matched) if large_ids else ()):
+        if i >= 0 and unit_id in by_unit:
+            by_unit[unit_id][i].large_invoiced, by_unit[unit_id][i].large_invoiced_agreement = big, big_agreed
     totals = [UnitMonth(m, settings.target_percent) for m in months]
     for rows in by_unit.values():
         for total_cell, cell in zip(totals, rows, strict=True):
             total_cell.add(cell)
-    return Adoption(months, list(units), by_unit, totals, settings.target_percent)
+    return by_unit, totals, settings.target_percent
 
 
 # ------------------------------------------------------------------ the period's other figures
@@ -334,6 +411,11 @@ class LineMix:
 
 def line_mix(organisation_id: int, unit_ids: Sequence[int], period: Period) -> LineMix:
     """Catalogue vs free-text spend and the savings against list price, over the period's orders."""
+    return cached(("line_mix", organisation_id, tuple(unit_ids), period), organisation_id,
+                  lambda: _line_mix(organisation_id, unit_ids, period))
+
+
+def _line_mix(organisation_id: int, unit_ids: Sequence[int], period: Period) -> LineMix:
     saved = case((OrderLine.list_price > OrderLine.unit_price,
                   (OrderLine.list_price - OrderLine.unit_price) * OrderLine.quantity), else_=0)
     row = db.session.execute(
@@ -371,13 +453,12 @@ def spend_by_supplier(organisation_id: int, unit_ids: Sequence[int], period: Per
     agreed = agreement_supplier_orgnrs(organisation_id)
     names = dict(db.session.execute(select(Supplier.orgnr, Supplier.name)).all())
     rows = db.session.execute(
-        select(SpendRecord.supplier_orgnr, func.max(SpendRecord.supplier_name), _money_sum(SpendRecord.amount),
-               _money_sum(case((SpendRecord.order_number.is_(None), SpendRecord.amount), else_=0)))
-        .where(SpendRecord.organisation_id == organisation_id,
-               SpendRecord.organisation_id.in_(real_organisation_ids()), SpendRecord.unit_id.in_(unit_ids),
-               SpendRecord.booked_on >= period.first.first_day(),
-               SpendRecord.booked_on < period.last.next().first_day())
-        .group_by(SpendRecord.supplier_orgnr))
+        select(SpendMonth.supplier_orgnr, func.max(SpendMonth.supplier_name), _money_sum(SpendMonth.amount),
+               _money_sum(case((SpendMonth.with_order_number, 0), else_=SpendMonth.amount)))
+        .where(SpendMonth.organisation_id == organisation_id,
+               SpendMonth.organisation_id.in_(real_organisation_ids()), SpendMonth.unit_id.in_(unit_ids),
+               SpendMonth.month >= period.first.first_day(), SpendMonth.month < period.last.next().first_day())
+        .group_by(SpendMonth.supplier_orgnr))
     result = [SupplierSpend(orgnr, names.get(orgnr) or name or orgnr, total, without, orgnr in agreed)
               for orgnr, name, total, without in rows]
     return sorted(result, key=lambda s: (-s.maverick, -s.without_order_number, s.name))
@@ -456,9 +537,14 @@ def orderer_stats(units: list[Unit], *, months: int = 12, now: datetime | None =
         if unit_id is not None}
     where = (Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(SPEND_COMMITTING),
              Order.organisation_id.in_(real_organisation_ids()))
-    counts = {(u, o): (n, last, spend) for u, o, n, last, spend in db.session.execute(
-        select(Order.unit_id, Order.orderer_id, func.count(Order.id), func.max(Order.submitted_at),
-               _money_sum(Order.total)).where(*where).group_by(Order.unit_id, Order.orderer_id))}
+
+    def count() -> dict[tuple[int, int], tuple[int, datetime | None, Decimal]]:
+        return {(u, o): (n, last, spend) for u, o, n, last, spend in db.session.execute(
+            select(Order.unit_id, Order.orderer_id, func.count(Order.id), func.max(Order.submitted_at),
+                   _money_sum(Order.total)).where(*where).group_by(Order.unit_id, Order.orderer_id))}
+
+    organisation_id = units[0].organisation_id if units else 0
+    counts = cached(("orderers", tuple(unit_ids), since.date(), months), organisation_id, count)
     result: dict[int, list[OrdererStats]] = {u.id: [] for u in units}
     for (unit_id, user_id), user in people.items():
         n, last, spend = counts.get((unit_id, user_id), (0, None, ZERO))
