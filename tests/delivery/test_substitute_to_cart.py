@@ -150,3 +150,38 @@ def test_dish_soap_ranks_above_dishwasher_tablets_and_machine_liquid():
                               score("Maskinoppvask storkjøkken flytende 10 l", "EA", "1"),
                               score("Maskinoppvasktabletter 100 stk", "XBX", "100"))
     assert soap > machine > tablets
+
+
+def test_lines_rejected_by_the_supplier_notify_the_orderer_and_top_the_order_page(world, login_as, store, app,
+                                                                                   cleaning):
+    """The order goes on («Bekreftet») while a line is refused: the orderer hears it and the page says so."""
+    from ehf.order_response import LineStatus, OrderResponseLine, ResponseCode
+    from ehf.order_response import OrderResponse as EhfOrderResponse
+    from ehf.parties import PartyRef
+    from webshop.extensions import db
+    from webshop.orders.notices import NoticeKind, OrderNotice
+    from webshop.supplier.followup import apply_order_response
+
+    _supplier, _agreement, items = cleaning
+    c = login_as(world.orderer)
+    for sid in ("VR204575", "VR204582"):
+        assert c.post("/handlekurv/legg-til", data={"item_id": items[sid].id, "quantity": "1"}).status_code == 302
+    assert c.post("/handlekurv/send", data={"unit_id": world.school.id}).status_code == 302
+    order = store.scalar(select(Order))
+    order.status = OrderStatus.SENT
+    store.commit()
+    response = EhfOrderResponse(id="R1", issue_date=date(2026, 12, 1), order_id=order.number,
+                                code=ResponseCode.CONDITIONALLY_ACCEPTED, seller=PartyRef(), buyer=PartyRef(),
+                                lines=(OrderResponseLine("1", LineStatus.ACCEPTED, "Zalo 5 l"),
+                                       OrderResponseLine("2", LineStatus.NOT_ACCEPTED, "Zalo 500 ml")))
+    with app.app_context():
+        from datetime import UTC, datetime
+
+        apply_order_response(db.session.get(Order, order.id), response, now=datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+        db.session.commit()
+    notice = store.scalar(select(OrderNotice))
+    assert (notice.kind, notice.comment) == (NoticeKind.LINES_REJECTED, "Oppvaskmiddel Zalo 500 ml")
+    page = page_text(c.get(f"/ordrer/{order.id}"))
+    summary = page.split('id="order-summary"', 1)[1].split("</section>", 1)[0]
+    assert f"Leverandøren kan ikke levere alle linjene i ordre {order.number}." in summary
+    assert "Oppvaskmiddel Zalo 500 ml" in summary

@@ -279,8 +279,6 @@ def test_the_delivery_unit_defaults_to_the_one_last_used(world, login_as, store)
 
 
 def test_after_submit_an_overview_of_the_orders_one_basket_became(world, login_as, store):
-    from webshop.catalogue.csv_import import ItemRow
-    from webshop.catalogue.models import Agreement, Supplier
 
     orderer = login_as(world.orderer)
     add(orderer, world.items["PEN-1"], "2")
@@ -370,3 +368,23 @@ def test_a_template_can_be_deleted_by_the_units_orderers_only(world, login_as, s
     colleague = login_as(world.orderer_approver)  # orders for the same school
     assert colleague.post(f"/katalog/maler/{template.id}/slett").status_code == 302
     assert store.scalar(select(OrderTemplate)) is None
+
+
+def test_flask_notices_mail_marks_notices_in_app_only_without_a_mail_server(world, login_as, store, app):
+    _order_rejected_or_returned(world, login_as, store, "reject", "Nei")
+    result = app.test_cli_runner().invoke(args=["notices", "mail"])
+    assert result.exit_code == 0 and "Sendt: 0" in result.output
+    store.expire_all()
+    assert store.scalar(select(OrderNotice.mail_state)) == "no-mail"
+
+
+def test_items_show_their_catalogue_image_with_alt_text(world, login_as, store):
+    from webshop.catalogue.models import CatalogueItem
+
+    store.get(CatalogueItem, world.items["PEN-1"].id).image_url = "https://bilder.example/pen-1.jpg"
+    store.get(CatalogueItem, world.items["KP-100"].id).image_url = "javascript:alert(1)"  # never shown
+    store.commit()
+    html = page_text(login_as(world.orderer).get("/katalog?q=kulepenn"))
+    assert re.search(r'<img class="result-thumb" src="https://bilder.example/pen-1.jpg" referrerpolicy="no-referrer" '
+                     r'alt="Kulepenn blå"', html)
+    assert "javascript:" not in page_text(login_as(world.orderer).get("/katalog?q=kopipapir"))

@@ -16,9 +16,9 @@ from webshop.catalogue.forms import AddToCartForm
 from webshop.catalogue.personal import cart_line_status, refusal_to_order
 from webshop.extensions import db
 from webshop.orders import notices
-from webshop.orders.services import submit_cart
 from webshop.orders.models import Order
 from webshop.orders.rules import OrderStatus
+from webshop.orders.services import submit_cart
 from webshop.orgs.models import Role, Unit
 from webshop.params import BadNumber, int_list, to_int
 from webshop.permissions import can_order, can_view_order

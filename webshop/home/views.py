@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import click
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func
@@ -22,7 +23,7 @@ from webshop.permissions import can_handle_failed_deliveries, can_open_approvals
 from webshop.urls import is_safe_next
 from webshop.views_support import transaction
 
-bp = Blueprint("home", __name__, template_folder="templates")
+bp = Blueprint("home", __name__, template_folder="templates", cli_group="notices")
 
 INBOX_PREVIEW = 5
 
@@ -85,3 +86,12 @@ def notices_read():
 
 
 
+
+
+@bp.cli.command("mail")
+def mail_command() -> None:
+    """E-mail the orderers' new notices (rejected, returned, partly delivered, refused by the supplier)
+    through MAIL_SERVER; without it they are marked as in-app only. Run it from cron, like the reminders."""
+    sent = notices.mail_pending(current_app.config)
+    db.session.commit()
+    click.echo(f"Sendt: {sent}")

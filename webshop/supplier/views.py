@@ -263,9 +263,10 @@ def _substitute_to_cart(order: Order, line_id: int):
                                           number=order.number)}
     if offer.quantity is not None and offer.old is not None and offer.new is not None and \
             offer.quantity != offer.missing:
+        missing, converted = format(offer.missing.normalize(), "f"), format(quantity.normalize(), "f")
         flash(_("%(missing)s × %(old)s tilsvarer %(quantity)s × %(new)s: %(name)s er lagt i handlekurven. "
-                "Se over og send.", missing=f"{offer.missing.normalize():f}", old=offer.old.label(),
-                quantity=f"{quantity.normalize():f}", new=offer.new.label(), name=offer.item.name), "success")
+                "Se over og send.", missing=missing, old=offer.old.label(), quantity=converted,
+                new=offer.new.label(), name=offer.item.name), "success")
     else:
         flash(_("%(name)s er lagt i handlekurven. Se over og send.", name=offer.item.name), "success")
     return redirect(url_for("cart.show")), 303
