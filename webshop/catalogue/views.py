@@ -49,17 +49,17 @@ def search():
     results = search_items(current_user.organisation_id, query, page=page,
                            page_size=current_app.config["SEARCH_PAGE_SIZE"], facets=facets,
                            boost_keys=personal.boost_keys_for(current_user), with_facets=True)
-    if query and page == 1:
-        with transaction():
-            log_search(current_user, query, results.total)
     favourites = {item_key(a, s) for a, s in personal.favourite_keys(current_user)}
     replacements = {i.id: subs[0] for i in results.items if i.discontinued
                     and (subs := personal.substitutes_for(current_user.organisation_id, i, limit=1))}
-    return render_template("catalogue/search.html", form=form, query=query, results=results, facets=facets,
+    html = render_template("catalogue/search.html", form=form, query=query, results=results, facets=facets,
                            replacements=replacements,
                            add_form=AddToCartForm(formdata=None), favourites=favourites,
-                           filter_args={k: v for k, v in request.args.items() if k not in ("side",)}), \
-        (200 if valid else 400)
+                           filter_args={k: v for k, v in request.args.items() if k not in ("side",)})
+    if query and page == 1:  # after rendering: the commit expires every loaded item (a reload each)
+        with transaction():
+            log_search(current_user, query, results.total)
+    return html, (200 if valid else 400)
 
 
 @bp.get("/katalog/mine-varer")
