@@ -99,3 +99,10 @@ def test_accessibility_statement_lists_every_criterion_with_its_status(client):
     assert "Løsningen oppfyller 36 av 50 suksesskriterier." in html
     assert "uutilsynet.no" in html
     assert 'href="/tilgjengelighet"' in page_text(client.get("/logg-inn"))  # linked from every page's footer
+
+
+def test_a_nul_character_is_a_clear_400_not_a_database_error(client, world, login_as):
+    response = client.post("/logg-inn", data={"email": "ola@lia.no\x00", "password": "x"})
+    assert response.status_code == 400 and "Ugyldig forespørsel" in page_text(response)
+    response = login_as(world.orderer).get("/katalog?q=papir%00")
+    assert response.status_code == 400 and in_layout(page_text(response))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, send_from_directory
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
@@ -55,6 +55,15 @@ def render_error(status: int) -> tuple[Response | str, int]:
         log.exception("error page layout failed")
         db.session.rollback()
         return render_template("pages/error_bare.html", **context), status
+
+
+@bp.before_app_request
+def refuse_nul_characters() -> None:
+    """A NUL character is no text anyone types, and PostgreSQL refuses to store it (a 500):
+    a form or query string carrying one is a 400 before any view sees it."""
+    for values in (request.args, request.form):
+        if any("\x00" in v for v in values.values() if isinstance(v, str)):
+            abort(400)
 
 
 @bp.app_errorhandler(HTTPException)
