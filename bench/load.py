@@ -8,7 +8,8 @@ The database must be empty (``--reset`` empties it: everything in it is lost). T
 migrates it and makes its own collaboration: one municipality, one unit per approver, the
 orderers spread over the units, one supplier with a generated catalogue. It starts gunicorn
 (production settings, SEARCH_INDEX_WRITER=worker) and one ``flask worker`` on this machine,
-waits for ``/readyz`` and then runs every user in its own thread for ``--duration`` seconds:
+waits for ``/readyz`` and then runs every user in its own thread for ``--warmup`` seconds (not
+timed: the web processes open the index and compile templates) plus ``--duration`` seconds:
 
 - an orderer logs in, then repeats: the search page, the search API, one to three items into
   the cart, submit (with ``--think`` seconds, on average, between steps);
@@ -204,12 +205,14 @@ class Stats:
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     submitted: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # e-mail -> order ids
     approved: set[int] = field(default_factory=set)
+    counting_from: float = 0.0  # time.monotonic(): timings before it (the warm-up) are not counted
 
     def record(self, kind: str, seconds: float, error: str | None = None) -> None:
         with self.lock:
-            self.times[kind].append(seconds)
-            if error:
+            if error:  # an error counts whenever it happens
                 self.errors[kind].append(error)
+            if kind == "login" or time.monotonic() >= self.counting_from:
+                self.times[kind].append(seconds)
 
 
 class User(threading.Thread):
@@ -405,7 +408,9 @@ def main() -> int:
     parser.add_argument("--reset", action="store_true", help="empty the database first (everything in it is lost)")
     parser.add_argument("--orderers", type=int, default=50)
     parser.add_argument("--approvers", type=int, default=10)
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load that are measured")
+    parser.add_argument("--warmup", type=float, default=5.0,
+                        help="seconds of load before that, not in the timings (errors count; logins always)")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds a user waits between steps (0: none)")
     parser.add_argument("--items", type=int, default=5000, help="catalogue items")
     parser.add_argument("--web-workers", type=int, default=(os.cpu_count() or 1) * 2 + 1,
@@ -423,7 +428,8 @@ def main() -> int:
     base, processes = start_servers(args.database_url, instance, args.web_workers)
     stats = Stats()
     try:
-        started = time.monotonic()
+        started = time.monotonic() + args.warmup
+        stats.counting_from = started
         deadline = started + args.duration
         users: list[User] = []
         for n, (email, unit_id) in enumerate(world.orderers):
@@ -435,7 +441,7 @@ def main() -> int:
         for user in users:
             user.start()
         for user in users:
-            user.join(timeout=args.duration + 120)
+            user.join(timeout=args.warmup + args.duration + 120)
         duration = time.monotonic() - started
         queued = wait_for_deliveries(app, 120)
     finally:
