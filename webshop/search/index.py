@@ -4,11 +4,16 @@ How an index is stored on this machine, built, updated and re-read is ``store.py
 folder is named by the catalogue's random ``search_key``, so a new version never reuses an
 old folder. No Flask or SQLAlchemy here: plain values in, item ids and scores out.
 
-Matching, per query word: the whole word in name/brand/keywords (strongest) or in
-the description; a word part (every trigram of the word, so "papir" finds
-"kopipapir"); a typo (edit distance 1, or 2 for long words, so "kopipapr" finds
-"kopipapir"); synonyms are alternatives for the word. The whole query typed as an
+Words come from ``analysis.py``: an amount with its unit is one canonical word in the
+query and the index alike ("80g", "80 g" and "80 gram" are ``80g``; "5l", "5 liter" and
+"5000 ml" are ``5000ml``). Matching, per query word: the whole word in the item's name or
+brand (strongest), or in its description and keywords; a synonym, as whole words; a word
+part of the name (every third trigram of the word, so "papir" finds "kopipapir"); a typo
+(edit distance 1, or 2 for long words, so "kopipapr" finds "kopipapir"). An item where every
+word is found as a word, a synonym or an amount ranks above every item that needs a word
+part or a typo (``STRONG_BOOST``), whatever else ranks it up. The whole query typed as an
 item number (supplier, manufacturer, GTIN, paper catalogue) wins over everything.
+An index built before a change to the analysis must be rebuilt to match the new words.
 """
 from __future__ import annotations
 
