@@ -2,6 +2,7 @@
 numeric field, one order-number format that does not wrap, and English plurals."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from webshop.cart.models import CartLine
 from webshop.orders.models import Order
 from webshop.params import BadNumber, parse_decimal
-from webshop.templating import day, long_date, money, number, oslo_time, order_no, percent
+from webshop.templating import day, long_date, money, number, order_no, oslo_time, percent
 
 NBSP = "\u00a0"
 
@@ -122,3 +123,13 @@ def test_english_plural_for_one_orderer(world, login_as):
     html = page_text(c.get(f"/admin/enheter/{world.school.id}?antall=1"))
     assert "If Lia skole had 1 orderer instead of" in html
     assert "1 orderers" not in html
+
+
+def test_orders_per_month_with_a_decimal_comma(world, login_as):
+    c = login_as(world.orderer)
+    assert c.post("/handlekurv/legg-til", data={"item_id": world.items["PEN-1"].id, "quantity": "1"}).status_code == 302
+    assert c.post("/handlekurv/send", data={"unit_id": world.school.id}).status_code == 302
+    html = page_text(login_as(world.coordinator).get(f"/admin/enheter/{world.school.id}"))
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    assert cells and not [c for c in cells if re.fullmatch(r"\d+\.\d+", c)], cells  # «0.1» was shown with a point
+    assert "0,1" in cells  # one order in twelve months: 0.083 a month
