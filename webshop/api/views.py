@@ -73,9 +73,29 @@ def openapi_page():
 
 
 def operations(doc: dict) -> list[dict]:
-    """Every operation of ``doc`` with its path and method, in path order."""
-    return [{"path": path, "method": method.upper(), **op} for path, methods in sorted(doc.get("paths", {}).items())
-            for method, op in methods.items() if isinstance(op, dict)]
+    """Every operation of ``doc`` with its path and method, in path order; each parameter with a
+    short summary of its schema (type, bounds, pattern, default) for the page."""
+    found = []
+    for path, methods in sorted(doc.get("paths", {}).items()):
+        for method, op in methods.items():
+            if isinstance(op, dict):
+                parameters = [{**p, "summary": schema_summary(p.get("schema", {}))} for p in op.get("parameters", [])]
+                found.append({"path": path, "method": method.upper(), **op, "parameters": parameters})
+    return found
+
+
+def schema_summary(schema: dict) -> str:
+    """«integer, 1 to 100, default 20» from a parameter's JSON Schema."""
+    parts = [str(schema.get("type", "any"))]
+    if "minimum" in schema or "maximum" in schema:
+        parts.append(f"{schema.get('minimum', '…')} to {schema.get('maximum', '…')}")
+    if "maxLength" in schema:
+        parts.append(f"at most {schema['maxLength']} characters")
+    if "pattern" in schema:
+        parts.append(f"pattern {schema['pattern']}")
+    if "default" in schema:
+        parts.append(f"default {schema['default']!r}")
+    return ", ".join(parts)
 
 
 @bp.route("/profil/api-nokler", methods=["GET", "POST"])
