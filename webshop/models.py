@@ -32,6 +32,15 @@ from webshop.catalogue.models import (  # noqa: F401  (issue 5: curation, favour
     agreement_members,
 )
 from webshop.health.models import WorkerHeartbeat  # noqa: F401  (issue 14: worker heartbeats for /readyz)
+from webshop.lab.models import (  # noqa: F401  (issue 12: training lab)
+    Attempt,
+    Condition,
+    Course,
+    CourseExercise,
+    Exercise,
+    Participant,
+    SusResponse,
+)
 from webshop.leader.models import (  # noqa: F401  (issue 13: spend import, targets, unit goals)
     AdoptionSettings,
     CostCentre,
