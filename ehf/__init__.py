@@ -1,7 +1,8 @@
 """Peppol BIS 3 / EHF 3.0 post-award documents: build, parse and validate.
 
-Order (T01), Order Response (T76), Despatch Advice (T16), Catalogue (T19) and Catalogue
-Response (T58) have a model, a builder and a parser; :func:`validate` also checks Order Agreements (T110).
+Order (T01), Order Response (T76), Order Agreement (T110), Despatch Advice (T16), Catalogue
+(T19) and Catalogue Response (T58) have a model, a builder and a parser; :func:`validate`
+checks them all.
 A standalone library: it imports only the standard library and lxml. See README.md.
 
 ``Party`` here is the full Order party (:class:`ehf.model.Party`); the other messages
@@ -46,6 +47,7 @@ from ehf.model import (
     TaxCategory,
 )
 from ehf.order import build_order, parse_order
+from ehf.order_agreement import AgreementLine, OrderAgreement, build_order_agreement, parse_order_agreement
 from ehf.order_response import (
     LineStatus,
     OrderResponse,
@@ -84,4 +86,6 @@ __all__ = [
     "write_catalogue",
     # Catalogue Response (T58)
     "CatalogueResponse", "CatalogueResponseCode", "build_catalogue_response", "parse_catalogue_response",
+    # Order Agreement (T110)
+    "AgreementLine", "OrderAgreement", "build_order_agreement", "parse_order_agreement",
 ]

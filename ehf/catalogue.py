@@ -145,6 +145,7 @@ class Attachment:
     embedded: str | None = None  # EmbeddedDocumentBinaryObject (base64 text, kept as is)
     mime_code: str | None = None
     filename: str | None = None
+    document_type: str | None = None  # DocumentType (free text), e.g. "Timesheet"
 
 
 @dataclass(frozen=True)

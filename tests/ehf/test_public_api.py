@@ -28,6 +28,7 @@ PUBLIC = {
     "CatalogueHeader", "CatalogueItem", "CatalogueReader", "build_catalogue", "iter_catalogue",
     "write_catalogue",
     "CatalogueResponse", "CatalogueResponseCode", "build_catalogue_response", "parse_catalogue_response",
+    "AgreementLine", "OrderAgreement", "build_order_agreement", "parse_order_agreement",
 }
 
 # the documented modules beside the package root, and what they offer

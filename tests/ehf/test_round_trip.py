@@ -1,6 +1,7 @@
-"""Every official example of every type we model (Order, Order Response, Despatch Advice,
-Catalogue, Catalogue Response), parsed and rebuilt with its own profile, is still valid for that profile and keeps,
-element by element, every value and attribute its profile's data model allows."""
+"""Every official example of every type (Order, Order Response, Order Agreement, Despatch
+Advice, Catalogue, Catalogue Response), parsed and rebuilt with its own profile, is still valid
+for that profile and keeps, element by element, every value and attribute its profile's data
+model allows."""
 from __future__ import annotations
 
 import dataclasses
@@ -26,6 +27,7 @@ from ehf import (
 )
 from ehf.catalogue import PEPPOL_PROFILE_WITHOUT_RESPONSE
 from ehf.catalogue_response import build_catalogue_response, parse_catalogue_response
+from ehf.order_agreement import build_order_agreement, parse_order_agreement
 from ehf.rules import ehf_tables, peppol_tables, t01_table
 from ehf.rules.data_model_attributes import ATTRIBUTES
 from ehf.rules.structure import NodeSpec, term
@@ -35,7 +37,7 @@ from tests.ehf.shared_paths import EXAMPLES, NEEDS_SHARED, examples, missing_par
 
 pytestmark = NEEDS_SHARED  # reads ../shared/peppol (skipped when absent, fails with REQUIRE_SHARED=1)
 
-KINDS = ["order", "order-response", "despatch-advice", "catalogue", "catalogue-response"]
+KINDS = ["order", "order-response", "despatch-advice", "catalogue", "catalogue-response", "order-agreement"]
 CASES = [pytest.param(kind, p, id=str(p.relative_to(EXAMPLES)))
          for kind in KINDS for p in examples(kind) if isinstance(p, Path)] or missing_param(2)
 
@@ -53,13 +55,15 @@ def rebuild(kind: str, path: Path) -> bytes:
         return build_despatch_advice(parse_despatch_advice(data), profile=profile)
     if kind == "catalogue-response":
         return build_catalogue_response(parse_catalogue_response(data), profile=profile)
+    if kind == "order-agreement":
+        return build_order_agreement(parse_order_agreement(data), profile=profile)
     header, items = iter_catalogue(io.BytesIO(data))
     with_response = header.profile_id != PEPPOL_PROFILE_WITHOUT_RESPONSE
     return build_catalogue(header, list(items), profile=profile, with_response=with_response)
 
 
 def test_every_kind_has_examples() -> None:
-    assert len(CASES) == 55
+    assert len(CASES) == 59
 
 
 @pytest.mark.parametrize(("kind", "path"), CASES)
@@ -75,7 +79,8 @@ def data_model(kind: str, root: etree._Element) -> tuple[str, dict[str, NodeSpec
         if not ehf:
             return "PEPPOL-T01", t01_table.NODES
         return ("EHF-P09_INIT", ehf_tables.P09_INIT.nodes) if advanced else ("EHF-T01", ehf_tables.T01.nodes)
-    key = {"order-response": "T76", "despatch-advice": "T16", "catalogue": "T19", "catalogue-response": "T58"}[kind]
+    key = {"order-response": "T76", "despatch-advice": "T16", "catalogue": "T19", "catalogue-response": "T58",
+           "order-agreement": "T110"}[kind]
     if ehf and advanced and key == "T76":
         key = "P09_RESPONSE"
     table = getattr(ehf_tables if ehf else peppol_tables, key)
