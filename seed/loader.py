@@ -87,6 +87,9 @@ def load_demo(data_dir: Path = DATA_DIR, *, reset: bool = False) -> SeedResult:
 
     load_catalogue_extras(collaboration, data_dir)
     load_leader_demo(orgs, units, data_dir)  # issue 13: leaders, targets, accounting exports
+    from seed.everyday import load_everyday_demo  # issue 15: a template for the start page
+
+    load_everyday_demo(units, users)
     return result
 
 
