@@ -16,6 +16,7 @@ from ehf import model
 from ehf.despatch_advice import DespatchAdvice, DespatchLine, build_despatch_advice
 from ehf.order_response import OrderResponse, OrderResponseLine, build_order_response
 from ehf.parties import PartyRef, Period
+from ehf.profiles import Profile
 from webshop.supplier.rules import Behaviour, parse_item_list
 
 OUT_OF_STOCK_NOTE = "Ikke på lager"
@@ -52,6 +53,11 @@ def _ref(party: model.Party) -> PartyRef:
 
 def _profile(order: model.Order) -> str:
     return "ehf" if order.profile.is_ehf else "peppol"
+
+
+def _response_profile(order: model.Order) -> str:
+    """An EHF Advanced Ordering order (g3:09) is answered within its own process."""
+    return "ehf-advanced" if order.profile is Profile.EHF_ADVANCED_ORDERING else _profile(order)
 
 
 def out_of_stock_lines(order: model.Order, config: SimConfig) -> set[str]:
@@ -149,12 +155,13 @@ def simulate(order: model.Order, config: SimConfig, now: datetime) -> list[Sched
               "seller": _ref(order.seller), "buyer": _ref(order.buyer), "currency": order.currency}
     if config.behaviour is Behaviour.REJECT:
         response = OrderResponse.rejected(order.id, "Ordren kan ikke leveres", **common)
-        xml = build_order_response(response, profile=_profile(order))
+        xml = build_order_response(response, profile=_response_profile(order))
         return [Scheduled(config.answer_delay, "order_response", xml)]
     lines = _response_lines(order, config, when.date())
     if all(line.status.value == "5" for line in lines):
         response = OrderResponse.accepted(order.id, **common)
     else:
         response = OrderResponse.conditionally_accepted(order.id, lines, **common)
-    answer = Scheduled(config.answer_delay, "order_response", build_order_response(response, profile=_profile(order)))
+    answer = Scheduled(config.answer_delay, "order_response",
+                       build_order_response(response, profile=_response_profile(order)))
     return [answer, *_despatches(order, _to_deliver(order, lines), config, now)]
