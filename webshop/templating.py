@@ -93,6 +93,12 @@ UNIT_LABELS = {
     "EA": _l("stk"), "H87": _l("stk"), "XPK": _l("pakke"), "XBX": _l("eske"), "KGM": _l("kg"), "GRM": _l("g"),
     "LTR": _l("liter"), "XRO": _l("rull"), "PR": _l("par"), "XCT": _l("kartong"), "MTR": _l("meter"),
     "SET": _l("sett"), "HUR": _l("time"),
+    # the other units a catalogue may use (webshop/catalogue/units.py, issue 16)
+    "C62": _l("stk"), "XPA": _l("pakke"), "XCS": _l("kasse"), "XBO": _l("flaske"), "XBG": _l("pose"),
+    "XSA": _l("sekk"), "XTU": _l("tube"), "XBJ": _l("spann"), "XCA": _l("boks"), "XPX": _l("pall"),
+    "XBE": _l("bunt"), "XSH": _l("pose"), "TNE": _l("tonn"), "MLT": _l("ml"), "DLT": _l("dl"), "CMT": _l("cm"),
+    "MMT": _l("mm"), "KMT": _l("km"), "MTK": _l("m²"), "MTQ": _l("m³"), "DZN": _l("dusin"), "DAY": _l("døgn"),
+    "MON": _l("måned"), "ANN": _l("år"),
 }
 
 

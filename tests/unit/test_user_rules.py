@@ -64,3 +64,10 @@ def test_role_names_in_a_csv(text, role):
 ])
 def test_password_problems(password, repeated, problem):
     assert password_problem(password, repeated, email="nina@lia.no") == problem
+
+
+def test_every_unit_a_catalogue_accepts_has_a_label_on_the_order_pages():
+    from webshop.catalogue.units import ACCEPTED
+    from webshop.templating import UNIT_LABELS
+
+    assert set(ACCEPTED) - set(UNIT_LABELS) == set()
