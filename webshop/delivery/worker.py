@@ -242,7 +242,11 @@ def worker_command(worker_id: str | None, interval: float, lease: float | None, 
         sync.start()
     while not stopping:
         if sync is None:
-            sync_once()
+            try:
+                sync_once()
+            except Exception:  # the search index must never stop deliveries; the next round retries
+                log.exception("Search index sync failed")
+                db.session.rollback()
         counts = run_once(worker_id, lease=lease_td, batch=batch)
         record_heartbeat(worker_id)  # /readyz: a worker finished a round within the last minute
         db.session.remove()
