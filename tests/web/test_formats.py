@@ -133,3 +133,21 @@ def test_orders_per_month_with_a_decimal_comma(world, login_as):
     cells = re.findall(r'<td class="num">([^<]*)</td>', html)
     assert cells and not [c for c in cells if re.fullmatch(r"\d+\.\d+", c)], cells  # «0.1» was shown with a point
     assert "0,1" in cells  # one order in twelve months: 0.083 a month
+
+
+def test_shares_and_amounts_on_the_pages(world, login_as, store):
+    from helpers import set_password
+
+    from webshop.catalogue.models import Catalogue
+    from webshop.orgs.models import Role, RoleAssignment, User
+
+    buyer = User(email="innkjop@lia.no", name="Ingrid Innkjøp", organisation_id=world.org.id)
+    set_password(buyer)
+    buyer.roles = [RoleAssignment(role=Role.CENTRAL_BUYER, unit_id=None)]
+    store.add(buyer)
+    store.commit()
+    catalogue_id = store.scalar(select(Catalogue.id))
+    html = page_text(login_as(buyer).get(f"/forvaltning/katalog/{catalogue_id}/kvalitet"))
+    assert f"Andel utgått: 25{NBSP}%" in html  # one of four items; was «25.0 %»
+    html = page_text(login_as(world.coordinator).get("/admin/regler"))
+    assert not re.search(r'value="\d+\.\d\d"', html)  # amounts in the fields were «500.00»
