@@ -42,6 +42,11 @@ class _Schema:
 
 
 @lru_cache(maxsize=32)
+def _resolved(directory: Path) -> Path:
+    return directory.resolve()  # cached: resolving costs a few system calls per document
+
+
+@lru_cache(maxsize=32)
 def _schema(directory: Path, root_name: str) -> _Schema:
     path = directory / "maindoc" / f"UBL-{root_name}-2.1.xsd"
     if not path.is_file():
@@ -55,7 +60,7 @@ def validate_xsd(
     """Validate a UBL document (bytes or parsed root; SBDH envelopes are unwrapped)
     against the UBL 2.1 schema of its root element."""
     root = unwrap(parse_bytes(doc) if isinstance(doc, bytes) else doc)
-    schema = _schema(xsd_dir(directory).resolve(), etree.QName(root).localname)
+    schema = _schema(_resolved(xsd_dir(directory)), etree.QName(root).localname)
     with schema.lock:
         if schema.schema.validate(root.getroottree() if root.getparent() is None else etree.ElementTree(root)):
             return []

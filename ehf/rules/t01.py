@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 from typing import overload
 
 from lxml import etree
@@ -54,8 +55,16 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+@cache
+def _clark(path: str) -> str:
+    """``cac:Price/cbc:PriceAmount`` in Clark notation: lxml compiles a prefixed path with a
+    namespace map anew on every call, a Clark path once."""
+    return "/".join(f"{{{NS[part.split(':')[0]]}}}{part.split(':')[1]}" if ":" in part else part
+                    for part in path.split("/"))
+
+
 def child(el: etree._Element, path: str) -> etree._Element | None:
-    return el.find(path, NS)
+    return el.find(_clark(path))
 
 
 @overload
