@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -60,12 +61,13 @@ def _app(url: str | None, tmp: Path, reset_schema: bool):
 def _fill(app, n_orders: int, n_spend: int, seed: int = 13) -> None:
     from sqlalchemy import func, insert, select
 
+    from webshop.approvals.models import ApprovalDecision, Decision
     from webshop.catalogue.models import Supplier
     from webshop.dbtypes import utcnow
     from webshop.extensions import db
     from webshop.leader.models import SpendImport, SpendRecord
     from webshop.leader.services import refresh_spend_months
-    from webshop.orders.models import Order, OrderLine
+    from webshop.orders.models import Order, OrderDocument, OrderLine
     from webshop.orders.rules import OrderStatus
     from webshop.orgs.models import Organisation, Role, RoleAssignment, Unit
 
@@ -99,6 +101,25 @@ def _fill(app, n_orders: int, n_spend: int, seed: int = 13) -> None:
                 batch = []
         if batch:
             db.session.execute(insert(Order), batch)
+        decisions, documents = [], []  # one approver's decision and the sent EHF document per order
+        for order_id, submitted, status in db.session.execute(
+                select(Order.id, Order.submitted_at, Order.status).where(Order.id > before)):
+            decisions.append({"order_id": order_id, "step": 1, "approver_id": rnd.choice(people),
+                              "decision": Decision.REJECTED if status == OrderStatus.REJECTED else Decision.APPROVED,
+                              "decided_at": submitted + timedelta(minutes=rnd.randint(5, 4000))})
+            if status == OrderStatus.DELIVERED:
+                documents.append({"order_id": order_id, "kind": "order", "message_id": str(uuid.uuid4()),
+                                  "filename": f"IK-{order_id:06d}.xml", "xml": b"<Order/>", "created_at": submitted,
+                                  "delivered_at": submitted + timedelta(hours=1), "state": "delivered",
+                                  "attempts": 1, "next_attempt_at": None})
+            if len(decisions) >= 10000:
+                db.session.execute(insert(ApprovalDecision), decisions)
+                db.session.execute(insert(OrderDocument), documents)
+                decisions, documents = [], []
+        if decisions:
+            db.session.execute(insert(ApprovalDecision), decisions)
+        if documents:
+            db.session.execute(insert(OrderDocument), documents)
         lines = []  # two lines per order: a catalogue line with a list price, and every fifth a free-text one
         for order_id, total in db.session.execute(select(Order.id, Order.total).where(Order.id > before)):
             half = (total / 2).quantize(Decimal("0.01"))
@@ -131,8 +152,8 @@ def _fill(app, n_orders: int, n_spend: int, seed: int = 13) -> None:
                 rows = []
         if rows:
             db.session.execute(insert(SpendRecord), rows)
-        print(f"  inserted {n_orders:,} orders (2 lines each) and {n_spend:,} accounting rows in "
-              f"{time.perf_counter() - start:.1f} s")
+        print(f"  inserted {n_orders:,} orders (2 lines, a decision and a sent document each) and "
+              f"{n_spend:,} accounting rows in {time.perf_counter() - start:.1f} s")
         start = time.perf_counter()
         refresh_spend_months(org.id)  # what an import does after its rows are in
         db.session.commit()

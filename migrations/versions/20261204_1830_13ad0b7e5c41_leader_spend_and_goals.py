@@ -19,8 +19,8 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('orders', schema=None) as batch_op:
-        batch_op.create_index('ix_orders_leader_spend', ['organisation_id', 'submitted_at', 'status', 'unit_id', 'total'],
-                              unique=False)
+        batch_op.create_index('ix_orders_leader_spend', ['organisation_id', 'submitted_at', 'status', 'unit_id', 'total',
+                                                         'orderer_id'], unique=False)
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.create_index('ix_order_lines_leader_mix', ['order_id', 'is_free_text', 'line_total', 'list_price',
                                                             'unit_price', 'quantity'], unique=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Organisation, Role, RoleAssignment, Unit, UnitKind, User
 
 S = OrderStatus
+at = partial(datetime, tzinfo=UTC)
 
 
 def _order(store, world, unit, status, total, at, org=None):
@@ -31,15 +33,15 @@ def _order(store, world, unit, status, total, at, org=None):
 @pytest.fixture
 def figures(app, world, store):
     """The orders and the accounting file; returns the file's bytes."""
-    o1 = _order(store, world, world.school, S.DELIVERED, "1000.00", datetime(2026, 1, 31, 22, 30, tzinfo=UTC))  # 23:30 Oslo: Jan
-    o2 = _order(store, world, world.school, S.SENT, "500.00", datetime(2026, 1, 31, 23, 30, tzinfo=UTC))  # 00:30 Oslo 1 Feb
-    _order(store, world, world.school, S.CANCELLED, "700.00", datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    _order(store, world, world.school, S.REJECTED, "300.00", datetime(2026, 1, 11, 9, 0, tzinfo=UTC))
-    _order(store, world, world.school, S.REJECTED_BY_SUPPLIER, "200.00", datetime(2026, 2, 11, 9, 0, tzinfo=UTC))
-    _order(store, world, world.school, S.PENDING_APPROVAL, "250.00", datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    o7 = _order(store, world, world.school, S.DELIVERED, "600000.00", datetime(2026, 3, 3, 9, 0, tzinfo=UTC))  # large one-off
-    _order(store, world, world.other_unit, S.DELIVERED, "999.00", datetime(2026, 1, 5, 9, 0, tzinfo=UTC), org=world.other_org)
-    _order(store, world, world.school, S.DELIVERED, "1.00", datetime(2026, 4, 1, 0, 0, tzinfo=UTC))  # 1 April in Oslo: out
+    o1 = _order(store, world, world.school, S.DELIVERED, "1000.00", at(2026, 1, 31, 22, 30))  # 23:30 Oslo: Jan
+    o2 = _order(store, world, world.school, S.SENT, "500.00", at(2026, 1, 31, 23, 30))  # 00:30 Oslo 1 Feb
+    _order(store, world, world.school, S.CANCELLED, "700.00", at(2026, 1, 10, 9, 0))
+    _order(store, world, world.school, S.REJECTED, "300.00", at(2026, 1, 11, 9, 0))
+    _order(store, world, world.school, S.REJECTED_BY_SUPPLIER, "200.00", at(2026, 2, 11, 9, 0))
+    _order(store, world, world.school, S.PENDING_APPROVAL, "250.00", at(2026, 3, 2, 9, 0))
+    o7 = _order(store, world, world.school, S.DELIVERED, "600000.00", at(2026, 3, 3, 9, 0))  # large one-off
+    _order(store, world, world.other_unit, S.DELIVERED, "999.00", at(2026, 1, 5, 9, 0), org=world.other_org)
+    _order(store, world, world.school, S.DELIVERED, "1.00", at(2026, 4, 1, 0, 0))  # 1 April in Oslo: out
     store.commit()
     text = (
         "Bilagsdato;Ansvar;Leverandør orgnr;Leverandør;Beløp;Ordrenummer\n"
@@ -61,7 +63,8 @@ def _import(app, world, data):
     with app.app_context():
         org = db.session.get(Organisation, world.org.id)
         import_spend(org, data, "regnskap.csv", by=None)
-        save_unit_goal(db.session.get(Unit, world.school.id), Decimal("30"), by=db.session.get(User, world.coordinator.id))
+        coordinator = db.session.get(User, world.coordinator.id)
+        save_unit_goal(db.session.get(Unit, world.school.id), Decimal("30"), by=coordinator)
         db.session.commit()
 
 
@@ -151,7 +154,7 @@ def test_sandbox_orders_never_count(app, world, store, login_as):
     trainee.set_password(PASSWORD)
     trainee.roles = [RoleAssignment(role=Role.LEADER)]
     store.add(trainee)
-    _order(store, world, unit, S.DELIVERED, "100.00", datetime(2026, 1, 5, 9, 0, tzinfo=UTC), org=sandbox)
+    _order(store, world, unit, S.DELIVERED, "100.00", at(2026, 1, 5, 9, 0), org=sandbox)
     store.commit()
     body = login_as(trainee).get("/api/v1/adoption?from=2026-01&to=2026-01").get_json()
     assert body["units"][0]["months"][0]["spend_e_ordering"] == "0.00"
@@ -167,7 +170,7 @@ def test_the_cache_answers_again_only_while_nothing_changed(app, world, figures,
     try:
         before = coordinator.get(url).get_json()["units"][0]["months"][0]
         assert before["spend_e_ordering"] == "250.00"
-        _order(store, world, world.school, S.SENT, "50.00", datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
+        _order(store, world, world.school, S.SENT, "50.00", at(2026, 3, 9, 9, 0))
         store.commit()
         after = coordinator.get(url).get_json()["units"][0]["months"][0]
         assert after["spend_e_ordering"] == "300.00"

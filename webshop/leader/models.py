@@ -15,7 +15,8 @@ from webshop.orgs.models import Unit, User
 
 # The leader's figures aggregate every order of a municipality over a year; these covering indexes
 # let the database answer from the index alone (bench/bench_leader.py: 100,000 orders).
-Index("ix_orders_leader_spend", Order.organisation_id, Order.submitted_at, Order.status, Order.unit_id, Order.total)
+Index("ix_orders_leader_spend", Order.organisation_id, Order.submitted_at, Order.status, Order.unit_id, Order.total,
+      Order.orderer_id)
 Index("ix_order_lines_leader_mix", OrderLine.order_id, OrderLine.is_free_text, OrderLine.line_total,
       OrderLine.list_price, OrderLine.unit_price, OrderLine.quantity)
 

@@ -60,16 +60,20 @@ CACHE_SIZE = 256
 _cache: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = OrderedDict()
 
 
-def fingerprint(organisation_id: int) -> tuple[Any, ...]:
-    """What changes whenever a figure of the municipality can change: a new order, any status change
-    or setting (each writes an audit event), a new accounting import. Three index look-ups."""
+def fingerprint(organisation_id: int | None) -> tuple[Any, ...]:
+    """What changes whenever a figure of the municipality (``None``: of any municipality) can change:
+    a new order, any status change or setting (each writes an audit event), a new accounting import.
+    Three index look-ups."""
+    if organisation_id is None:
+        return (db.session.scalar(select(func.max(Order.id))), db.session.scalar(select(func.max(AuditEvent.id))),
+                str(db.engine.url))
     return (db.session.scalar(select(func.max(Order.id)).where(Order.organisation_id == organisation_id)),
             db.session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.organisation_id == organisation_id)),
             db.session.scalar(select(func.max(SpendImport.id)).where(SpendImport.organisation_id == organisation_id)),
             str(db.engine.url))
 
 
-def cached(key: tuple[Any, ...], organisation_id: int, compute: Callable[[], T]) -> T:
+def cached(key: tuple[Any, ...], organisation_id: int | None, compute: Callable[[], T]) -> T:
     """``compute()``, or its earlier answer while the municipality's fingerprint is unchanged.
 
     Year-long aggregates over 100,000 orders take longer than a page may; they are remembered per
@@ -474,6 +478,12 @@ class LeadTime:
 def approval_lead_times(organisation_id: int, unit_ids: Sequence[int],
                         period: Period) -> tuple[list[LeadTime], list[LeadTime]]:
     """Submit → decision, per approver and per unit (median hours), over decisions in the period."""
+    return cached(("lead_times", organisation_id, tuple(unit_ids), period), organisation_id,
+                  lambda: _approval_lead_times(organisation_id, unit_ids, period))
+
+
+def _approval_lead_times(organisation_id: int, unit_ids: Sequence[int],
+                         period: Period) -> tuple[list[LeadTime], list[LeadTime]]:
     rows = db.session.execute(
         select(User.name, Unit.name, Order.submitted_at, ApprovalDecision.decided_at)
         .join(Order, Order.id == ApprovalDecision.order_id)
@@ -535,15 +545,15 @@ def orderer_stats(units: list[Unit], *, months: int = 12, now: datetime | None =
             select(RoleAssignment.unit_id, User).join(User, User.id == RoleAssignment.user_id)
             .where(RoleAssignment.role == Role.ORDERER, RoleAssignment.unit_id.in_(unit_ids)))
         if unit_id is not None}
-    where = (Order.unit_id.in_(unit_ids), Order.submitted_at >= since, Order.status.in_(SPEND_COMMITTING),
-             Order.organisation_id.in_(real_organisation_ids()))
+    organisation_id = units[0].organisation_id if units else 0
+    where = (Order.organisation_id == organisation_id, Order.organisation_id.in_(real_organisation_ids()),
+             Order.submitted_at >= since, Order.status.in_(SPEND_COMMITTING), Order.unit_id.in_(unit_ids))
 
     def count() -> dict[tuple[int, int], tuple[int, datetime | None, Decimal]]:
         return {(u, o): (n, last, spend) for u, o, n, last, spend in db.session.execute(
             select(Order.unit_id, Order.orderer_id, func.count(Order.id), func.max(Order.submitted_at),
                    _money_sum(Order.total)).where(*where).group_by(Order.unit_id, Order.orderer_id))}
 
-    organisation_id = units[0].organisation_id if units else 0
     counts = cached(("orderers", tuple(unit_ids), since.date(), months), organisation_id, count)
     result: dict[int, list[OrdererStats]] = {u.id: [] for u in units}
     for (unit_id, user_id), user in people.items():

@@ -145,9 +145,12 @@ def orderers(units: Sequence[Unit]) -> Table:
 def lead_times(organisation_id: int, unit_ids: Sequence[int], period: Period) -> tuple[Table, Table]:
     per_approver, per_unit = services.approval_lead_times(organisation_id, unit_ids, period)
     columns = [Column(_l("Beslutninger"), NUMBER), Column(_l("Median timer fra innsending til beslutning"), HOURS)]
-    approvers = Table("ledetid-godkjenner", _l("Godkjenningstid per godkjenner"), [Column(_l("Godkjenner")), *columns],
+    month = period.last
+    approvers = Table("ledetid-godkjenner", _l("Godkjenningstid per godkjenner i %(month)s", month=str(month)),
+                      [Column(_l("Godkjenner")), *columns],
                       [[t.name, t.decisions, t.median_hours] for t in per_approver])
-    units = Table("ledetid-enhet", _l("Godkjenningstid per enhet"), [Column(_l("Enhet")), *columns],
+    units = Table("ledetid-enhet", _l("Godkjenningstid per enhet i %(month)s", month=str(month)),
+                  [Column(_l("Enhet")), *columns],
                   [[t.name, t.decisions, t.median_hours] for t in per_unit])
     return approvers, units
 

@@ -89,11 +89,14 @@ def _collect(period: Period, units: list[Unit], *, full: bool) -> dict[str, tabl
     found = {t.name: t for t in (tables.by_month(adoption), tables.by_unit(adoption), tables.unit_goals(adoption),
                                  tables.line_mix(org_id, ids, period.last),
                                  tables.suppliers(org_id, ids, period, limit=None if full else 20),
-                                 tables.authority(units), *tables.lead_times(org_id, ids, period),
+                                 tables.authority(units),
+                                 *tables.lead_times(org_id, ids, Period(period.last, period.last)),
                                  tables.searches(org_id, period))}
-    if sees_every_unit(current_user):
-        found["leverandorytelse"] = tables.supplier_performance(
-            supplier_statistics(current_user.organisation.collaboration_id))
+    if full and sees_every_unit(current_user):  # the whole collaboration's answers: the report and its CSV
+        collaboration_id = current_user.organisation.collaboration_id
+        found["leverandorytelse"] = services.cached(  # plain values: the table, not the ORM rows
+            ("supplier_performance", collaboration_id), None,
+            lambda: tables.supplier_performance(supplier_statistics(collaboration_id)))
     if full:
         found["bestillere"] = tables.orderers(units)
     g.adoption = adoption
