@@ -185,3 +185,26 @@ def test_lines_rejected_by_the_supplier_notify_the_orderer_and_top_the_order_pag
     summary = page.split('id="order-summary"', 1)[1].split("</section>", 1)[0]
     assert f"Leverandøren kan ikke levere alle linjene i ordre {order.number}." in summary
     assert "Oppvaskmiddel Zalo 500 ml" in summary
+
+
+def test_one_basket_for_two_suppliers_becomes_two_orders_on_one_overview(world, login_as, store, cleaning):
+    _supplier, _agreement, items = cleaning
+    c = login_as(world.orderer)
+    for item_id in (world.items["PEN-1"].id, items["VR204575"].id):
+        assert c.post("/handlekurv/legg-til", data={"item_id": item_id, "quantity": "1"}).status_code == 302
+    cart = page_text(c.get("/handlekurv"))
+    assert "Slik går bestillingen: 2 ordrer, én per leverandør" in cart
+    r = c.post("/handlekurv/send", data={"unit_id": world.school.id})
+    assert r.status_code == 302
+    overview = page_text(c.get(r.headers["Location"]))
+    orders = list(store.scalars(select(Order).order_by(Order.id)))
+    assert len(orders) == 2 and "Bestillingen ble 2 ordrer" in overview
+    assert all(o.number in overview for o in orders) and "Kontor AS" in overview and "Vask AS" in overview
+
+
+def test_the_start_page_in_english(world, login_as):
+    approver = login_as(world.approver)
+    approver.post("/sprak", data={"locale": "en"}, headers={"Referer": "http://localhost/start"})
+    html = page_text(approver.get("/start"))
+    assert "0 orders wait for your approval" in html and "Nothing is waiting for you now." in html
+    assert ">Menu</button>" in html
