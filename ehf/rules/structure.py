@@ -92,6 +92,10 @@ def structure_check(
     """Return a check that applies the ``nodes`` table to a document root (code list
     ids resolved in ``lists``: the Peppol lists by default)."""
 
+    # only these paths have something to check beside the allowed children (most leaves do not)
+    checked = frozenset(path for path, spec in nodes.items()
+                        if spec.mandatory or spec.attributes or spec.codes or spec.fixed or spec.fixed_attributes)
+
     def check(root: etree._Element) -> list[tuple[str, etree._Element]]:
         out: list[tuple[str, etree._Element]] = []
 
@@ -99,7 +103,7 @@ def structure_check(
             children = [c for c in el if isinstance(c.tag, str)]
             terms = [term(c) for c in children]
             spec = nodes.get(path)
-            if spec is not None:
+            if spec is not None and path in checked:
                 out.extend(_check_node(el, spec, terms, lists))
             for child, t in zip(children, terms, strict=True):
                 if spec is not None and t not in spec.allowed:
