@@ -3,11 +3,14 @@ collaboration) and the public one-time-link pages: set a password from an invita
 reset link, and ask for a reset link."""
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+from email.message import EmailMessage
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from webshop import mail, ratelimit
@@ -28,6 +31,7 @@ from webshop.forms import EmptyForm
 from webshop.orgs.models import Organisation, Role, Unit, User
 from webshop.views_support import guard, transaction
 
+log = logging.getLogger(__name__)
 bp = Blueprint("users", __name__, template_folder="templates", url_prefix="/brukere")
 guard(bp, users.may_manage_users)
 account_bp = Blueprint("account", __name__, template_folder="templates")
@@ -240,6 +244,20 @@ def set_password(token: str):
                            invite=row.purpose == TokenPurpose.INVITE), status
 
 
+def _send_after(response: Response, messages: list[EmailMessage]) -> None:
+    """Send ``messages`` when the server has finished sending ``response`` (WSGI close)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def send() -> None:
+        with app.app_context():
+            try:
+                mail.send(messages)
+            except Exception:  # the answer is gone already; the log must say it
+                log.exception("password-reset mail not sent")
+
+    response.call_on_close(send)
+
+
 @account_bp.route("/glemt-passord", methods=["GET", "POST"])
 def forgot():
     form = ForgotPasswordForm()
@@ -257,14 +275,16 @@ def forgot():
         minutes = config["PASSWORD_RESET_MINUTES"]
         with transaction():
             reset = users.password_reset_for(email, lifetime=timedelta(minutes=minutes))
+        # The same answer whether or not the address has an account: no user enumeration. The mail
+        # goes out once the answer has been sent, so a slow SMTP server does not tell either.
+        flash(_("Hvis adressen hører til en konto, har vi sendt en lenke for å sette nytt passord."), "info")
+        response = redirect(url_for("auth.login"))
         if reset is not None:
-            mail.send([mail.message(reset.user.email, _("Nytt passord til innkjøpsløsningen"), _(
+            _send_after(response, [mail.message(reset.user.email, _("Nytt passord til innkjøpsløsningen"), _(
                 "Hei %(name)s,\n\nNoen (forhåpentlig du) ba om å få sette nytt passord.\n"
                 "Bruk denne lenken innen %(minutes)d minutter (den virker én gang):\n\n%(link)s\n\n"
                 "Ba du ikke om dette, kan du se bort fra e-posten; passordet ditt er uendret.\n",
                 name=reset.user.name, minutes=minutes,
                 link=url_for("account.set_password", token=reset.token, _external=True)))])
-        # The same answer whether or not the address has an account: no user enumeration.
-        flash(_("Hvis adressen hører til en konto, har vi sendt en lenke for å sette nytt passord."), "info")
-        return redirect(url_for("auth.login"))
+        return response
     return render_template("admin/users/forgot.html", form=form), (400 if form.errors else 200)
