@@ -99,3 +99,40 @@ def test_the_worker_builds_updates_and_replaces_the_machines_index(machine, worl
         assert sync_once().work == 0
         assert db.session.get(Catalogue, world.catalogue.id).search_key in {
             p.name for p in indexes().root.iterdir() if p.is_symlink()}
+
+
+def test_curation_reaches_drafts_and_a_restored_version(machine, world):
+    """Curation belongs to the agreement: an edit made while a draft waits is in the draft's index when
+    it is published, and one made while a version was retired is in its index when it is restored."""
+    from webshop.catalogue.curation import curate_item
+    from webshop.catalogue.versions import publish_draft, restore_previous
+    from webshop.orgs.models import User
+
+    org = world.org.id
+    rows = [ItemRow(1, "PEN-1", "Kulepenn blå", "Medium spiss", "44121704", "EA", Decimal("5.10")),
+            ItemRow(2, "KP-100", "Kopipapir A4 80 g", "500 ark", "14111507", "XPK", Decimal("54.00")),
+            ItemRow(3, "FAR-1", "Farin 1 kg", "Brunt", "50161509", "KGM", Decimal("31.50"))]
+    with machine.app_context():
+        buyer = db.session.get(User, world.coordinator.id)
+        draft = import_catalogue(db.session.get(Agreement, world.agreement.id), rows, publish=False)
+        db.session.commit()
+        assert sorted(sync_once().built) == sorted([world.catalogue.search_key, draft.search_key])
+        curate_item(db.session.get(CatalogueItem, world.items["PEN-1"].id), hidden=False, name="Kulepenn sjiraff",
+                    extra_keywords="", by=buyer)
+        db.session.commit()
+        assert sorted(sync_once().updated) == sorted([world.catalogue.search_key, draft.search_key])
+        publish_draft(draft, by=None, confirmed=True, retire_confirmed=True)
+        db.session.commit()
+        pen_v2 = db.session.scalar(select(CatalogueItem.id).where(CatalogueItem.catalogue_id == draft.id,
+                                                                  CatalogueItem.supplier_item_id == "PEN-1"))
+        assert names(org, "sjiraff") == [(pen_v2, "Kulepenn sjiraff")]  # the draft's own index had the edit
+
+        curate_item(db.session.get(CatalogueItem, pen_v2), hidden=False, name="Kulepenn sebra", extra_keywords="",
+                    by=buyer)
+        db.session.commit()
+        sync_once()
+        restore_previous(db.session.get(Agreement, world.agreement.id), by=None)  # version 1 again
+        db.session.commit()
+        sync_once()
+        assert names(org, "sebra") == [(world.items["PEN-1"].id, "Kulepenn sebra")]
+        assert names(org, "sjiraff") == []

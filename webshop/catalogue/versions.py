@@ -28,7 +28,7 @@ from webshop.dbtypes import utcnow
 from webshop.errors import DomainError
 from webshop.extensions import db
 from webshop.orgs.models import User
-from webshop.search.services import build_index
+from webshop.search.services import reindex_curated
 
 MAX_NOTES = 500
 LISTED = 200  # items listed per kind of change on the draft page (the counts are always complete)
@@ -226,7 +226,7 @@ def restore_previous(agreement: Agreement, *, by: User | None) -> Catalogue:
     db.session.flush()
     previous.status = CatalogueStatus.PUBLISHED
     previous.published_at = utcnow()
-    build_index(previous)  # inline mode: this machine's index again (the worker keeps every machine's)
+    reindex_curated(previous)  # curation edits made while it was retired, on every machine's index
     audit.record("catalogue_restored", by=by, organisation_id=None,
                  comment=f"{agreement.reference}: versjon {previous.version} er publisert igjen "
                          f"(versjon {live.version} er trukket tilbake)")

@@ -26,7 +26,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, insert, select, update
 from sqlalchemy.orm import aliased
 
-from webshop.catalogue.models import Catalogue, CatalogueItem, ItemCuration, ItemNumber
+from webshop.catalogue.models import Catalogue, CatalogueItem, CatalogueStatus, ItemCuration, ItemNumber
 from webshop.extensions import db
 from webshop.search.index import Found, IndexDoc
 from webshop.search.models import SearchIndexChange
@@ -125,17 +125,50 @@ def record_changes(catalogue: Catalogue, supplier_item_ids: Iterable[str]) -> in
 
 
 def reindex_items(catalogue: Catalogue, supplier_item_ids: Iterable[str]) -> None:
-    """Curation edits: record them for every machine's worker (and apply them here in inline mode)."""
+    """Curation edits: record them for every machine's worker (and apply them here in inline mode).
+
+    Curation belongs to the agreement, so the edit goes to ``catalogue`` and to every draft of
+    the same agreement (indexed already, published later).
+    """
     ids = list(supplier_item_ids)
-    if not ids or not catalogue.search_key:
+    if not ids:
         return
     db.session.flush()
-    generation = record_changes(catalogue, ids)
-    if writes_inline():
-        if not ensure_index(catalogue.search_key, catalogue):
-            return
-        docs = list(_docs(catalogue, CatalogueItem.supplier_item_id.in_(ids)))
-        indexes().apply(catalogue.search_key, docs, generation)
+    drafts = db.session.scalars(select(Catalogue).where(
+        Catalogue.agreement_id == catalogue.agreement_id, Catalogue.status == CatalogueStatus.DRAFT,
+        Catalogue.id != catalogue.id, Catalogue.search_key.is_not(None)))
+    for version in [catalogue, *drafts]:
+        if not version.search_key:
+            continue
+        generation = record_changes(version, ids)
+        local = indexes().generation(version.search_key) if writes_inline() else None
+        if local is not None and not catch_up(version, local, generation):
+            build_full(version)
+
+
+def catch_up(catalogue: Catalogue, local: int, wanted: int) -> bool:
+    """Bring this machine's index of ``catalogue`` from generation ``local`` to ``wanted`` by
+    re-indexing the items logged for the generations in between; False when the log has gaps."""
+    rows = db.session.execute(select(SearchIndexChange.generation, SearchIndexChange.supplier_item_id).where(
+        SearchIndexChange.catalogue_id == catalogue.id, SearchIndexChange.generation > local,
+        SearchIndexChange.generation <= wanted)).all()
+    if len({g for g, _ in rows}) != wanted - local:
+        return False
+    ids = sorted({sid for _, sid in rows})
+    docs = list(_docs(catalogue, CatalogueItem.supplier_item_id.in_(ids)))
+    indexes().apply(catalogue.search_key or "", docs, wanted)
+    return True
+
+
+def reindex_curated(catalogue: Catalogue) -> None:
+    """A retired version is live again (restored): curation edits made meanwhile went to other
+    versions, so every curated item of the agreement is re-indexed in it, on every machine."""
+    curated = list(db.session.scalars(select(ItemCuration.supplier_item_id).where(
+        ItemCuration.agreement_id == catalogue.agreement_id)))
+    if curated:
+        reindex_items(catalogue, curated)
+    elif writes_inline() and catalogue.search_key:
+        ensure_index(catalogue.search_key, catalogue)
 
 
 def ensure_index(key: str, catalogue: Catalogue | None = None) -> bool:

@@ -18,11 +18,11 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import delete, func, select
 
-from webshop.catalogue.models import Catalogue, CatalogueItem, CatalogueStatus
+from webshop.catalogue.models import Catalogue, CatalogueStatus
 from webshop.dbtypes import utcnow
 from webshop.extensions import db
 from webshop.search.models import SearchIndexChange
-from webshop.search.services import _docs, build_full, indexes
+from webshop.search.services import build_full, catch_up, indexes
 
 log = logging.getLogger(__name__)
 
@@ -51,19 +51,6 @@ def _kept_retired() -> set[str]:
     newest = (select(Catalogue.agreement_id, func.max(Catalogue.id).label("id"))
               .where(Catalogue.status == CatalogueStatus.RETIRED).group_by(Catalogue.agreement_id).subquery())
     return {k for k in db.session.scalars(select(Catalogue.search_key).join(newest, newest.c.id == Catalogue.id)) if k}
-
-
-def catch_up(catalogue: Catalogue, local: int, wanted: int) -> bool:
-    """Apply the logged changes of generations ``local+1 .. wanted``; False when the log has gaps."""
-    rows = db.session.execute(select(SearchIndexChange.generation, SearchIndexChange.supplier_item_id).where(
-        SearchIndexChange.catalogue_id == catalogue.id, SearchIndexChange.generation > local,
-        SearchIndexChange.generation <= wanted)).all()
-    if len({g for g, _ in rows}) != wanted - local:
-        return False
-    ids = sorted({sid for _, sid in rows})
-    docs = list(_docs(catalogue, CatalogueItem.supplier_item_id.in_(ids)))
-    indexes().apply(catalogue.search_key or "", docs, wanted)
-    return True
 
 
 def sync_once(*, collect: bool = True) -> SyncReport:
