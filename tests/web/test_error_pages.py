@@ -106,3 +106,13 @@ def test_a_nul_character_is_a_clear_400_not_a_database_error(client, world, logi
     assert response.status_code == 400 and "Ugyldig forespørsel" in page_text(response)
     response = login_as(world.orderer).get("/katalog?q=papir%00")
     assert response.status_code == 400 and in_layout(page_text(response))
+
+
+def test_the_expired_form_and_too_large_pages_have_a_way_back_too(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    response = app.test_client().post("/logg-inn", data={"email": "x@y.no", "password": "x"})
+    html = page_text(response)
+    assert response.status_code == 400 and "Skjemaet er utløpt" in html and "Til startsiden" in html
+    app = make_app(MAX_CONTENT_LENGTH=100)
+    response = app.test_client().post("/logg-inn", data={"email": "x" * 500})
+    assert response.status_code == 413 and "Til startsiden" in page_text(response)
