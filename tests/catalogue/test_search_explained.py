@@ -83,3 +83,18 @@ def test_a_discontinued_item_links_to_its_replacement(world, cleaning, login_as)
     html = page_text(login_as(world.orderer).get("/katalog?q=zalo+3+l"))
     assert "Oppvaskmiddel Zalo 3 l" in html and "Kan ikke bestilles" in html
     assert re.search(r'<a class="ds-link" href="/katalog\?q=ZA-5"[^>]*>Oppvaskmiddel Zalo 5 l</a>', html)
+
+
+def test_the_central_buyer_sees_why_too(world, login_as, store):
+    from helpers import set_password
+
+    from webshop.orgs.models import Role, RoleAssignment, User
+
+    store.add(SynonymGroup(collaboration_id=world.org.collaboration_id, terms="farin, sukker"))
+    buyer = User(email="innkjop@lia.no", name="Ingrid Innkjøp", organisation_id=world.org.id)
+    set_password(buyer)
+    buyer.roles = [RoleAssignment(role=Role.CENTRAL_BUYER, unit_id=None)]
+    store.add(buyer)
+    store.commit()
+    html = page_text(login_as(buyer).get("/forvaltning/varer?q=sukker"))
+    assert "Farin 1 kg" in html and "Treff via synonymet «farin» for «sukker»" in html
