@@ -388,3 +388,19 @@ def test_items_show_their_catalogue_image_with_alt_text(world, login_as, store):
     assert re.search(r'<img class="result-thumb" src="https://bilder.example/pen-1.jpg" referrerpolicy="no-referrer" '
                      r'alt="Kulepenn blå"', html)
     assert "javascript:" not in page_text(login_as(world.orderer).get("/katalog?q=kopipapir"))
+
+
+def test_a_training_sandbox_never_mails_its_notices(world, login_as, store, app):
+    from webshop.orgs.models import Organisation
+
+    _order_rejected_or_returned(world, login_as, store, "reject", "Øvelse")
+    store.get(Organisation, world.org.id).is_sandbox = True
+    store.commit()
+    from webshop.extensions import db
+    from webshop.orders.notices import mail_pending
+
+    with app.app_context():  # a server nobody listens on: it must not even be tried
+        assert mail_pending({"MAIL_SERVER": "127.0.0.1:9", "MAIL_FROM": "x@lia.no"}) == 0
+        db.session.commit()
+    store.expire_all()
+    assert store.scalar(select(OrderNotice.mail_state)) == "sandbox"
