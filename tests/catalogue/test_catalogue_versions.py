@@ -43,6 +43,7 @@ def test_a_partial_upload_is_a_draft_that_shows_what_would_disappear(world, logi
     response = upload(buyer, world, PARTIAL)
     assert response.status_code == 302 and response.headers["Location"].endswith("/utkast")
     assert live(store) == (1, {"KP-100", "PEN-1", "FAR-1"})  # nothing changed for orderers
+    assert "Utkast: versjon 2" in page_text(buyer.get("/forvaltning/"))  # the overview leads back to it
     assert "Kulepenn" in page_text(login_as(world.orderer).get("/katalog?q=kulepenn"))
     page = page_text(buyer.get(response.headers["Location"]))
     assert ("Endringer mot publisert versjon: 1 nye, 0 med ny pris, 0 med nytt navn, 3 forsvinner." in page)

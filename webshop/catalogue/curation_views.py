@@ -52,9 +52,12 @@ def overview():
             return redirect(url_for("versions.draft", catalogue_id=draft.id))
     live = {c.agreement_id: c for c in db.session.scalars(select(Catalogue).where(
         Catalogue.agreement_id.in_([a.id for a in agreements]), Catalogue.status == "published"))}
+    drafts = {c.agreement_id: c for c in db.session.scalars(select(Catalogue).where(  # the newest per agreement
+        Catalogue.agreement_id.in_([a.id for a in agreements]), Catalogue.status == "draft")
+        .order_by(Catalogue.version))}
     status = 400 if (form.errors or errors) else 200
     return render_template("catalogue/curation/overview.html", form=form, agreements=agreements, live=live,
-                           errors=errors), status
+                           drafts=drafts, errors=errors), status
 
 
 @bp.get("/katalog/<int:catalogue_id>/kvalitet")
