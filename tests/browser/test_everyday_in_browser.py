@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from browsing import assert_accessible, assert_no_sideways_scroll, log_in
+from browsing import assert_accessible, assert_no_sideways_scroll
 from helpers import PASSWORD
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
