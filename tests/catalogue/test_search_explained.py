@@ -98,3 +98,23 @@ def test_the_central_buyer_sees_why_too(world, login_as, store):
     store.commit()
     html = page_text(login_as(buyer).get("/forvaltning/varer?q=sukker"))
     assert "Farin 1 kg" in html and "Treff via synonymet «farin» for «sukker»" in html
+
+
+def test_a_typo_match_stays_below_a_real_one_even_as_a_favourite(world, cleaning, app):
+    """«farin» is a word of «Farin 1 kg» and only a typo of «Marin …»: however hard the favourite
+    and the ordered-before boosts push, the typo stays below."""
+    from webshop.catalogue.csv_import import ItemRow
+    from webshop.catalogue.models import Agreement
+    from webshop.catalogue.publish import import_catalogue
+    from webshop.catalogue.services import find, load_items
+    from webshop.extensions import db
+    from webshop.search.index import item_key
+
+    with app.app_context():
+        agreement = db.session.scalar(db.select(Agreement).where(Agreement.reference == "RA-2025-2"))
+        import_catalogue(agreement, [ItemRow(1, "MA-1", "Marin båtlakk", "", "31211500", "EA", Decimal("99.00"))])
+        db.session.commit()
+        boost = frozenset({item_key(agreement.id, "MA-1")})
+        found, _live = find(world.org.id, "farin", boost_keys=boost)
+        names = [i.name for i in load_items([h.item_id for h in found.hits])]
+    assert names == ["Farin 1 kg", "Marin båtlakk"]
