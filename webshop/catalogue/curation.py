@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, literal_column, or_, select, update
 
 from webshop import audit
+from webshop.catalogue import signals
 from webshop.catalogue.models import (
     Agreement,
     Catalogue,
@@ -243,6 +244,7 @@ def log_search(user: User, query: str, results: int) -> SearchLog | None:
     entry = SearchLog(organisation_id=user.organisation_id, user_id=user.id, query=query, results=results)
     db.session.add(entry)
     db.session.flush()
+    signals.searched.send(user, query=query, results=results)
     return entry
 
 
