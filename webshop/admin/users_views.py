@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -28,7 +29,7 @@ from webshop.admin.users_rules import grantable_roles
 from webshop.auth.sessions import end_all_sessions
 from webshop.extensions import db
 from webshop.forms import EmptyForm
-from webshop.orgs.models import Organisation, Role, Unit, User
+from webshop.orgs.models import Organisation, Role, RoleAssignment, Unit, User
 from webshop.views_support import guard, transaction
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ def _list_page(invite_form=None, import_form=None, errors=None, status=200):
     import_form = import_form or ImportUsersForm(formdata=None)
     import_form.organisation_id.choices = [SelectChoice(o.id, o.name) for o in _organisations()]
     people = db.session.scalars(users.managed_users(current_user).join(Organisation)
+                                .options(selectinload(User.roles).selectinload(RoleAssignment.unit),
+                                         selectinload(User.organisation))  # one query per table, not per person
                                 .order_by(Organisation.name, User.name)).all()
     return render_template("admin/users/list.html", people=people, invite_form=invite_form,
                            import_form=import_form, errors=errors or [], is_invited=users.is_invited), status
