@@ -16,7 +16,7 @@ import pytest
 import tantivy
 
 from webshop.search.index import SCHEMA, IndexDoc
-from webshop.search.store import MissingIndexError, SearchIndexes
+from webshop.search.store import GRACE_SECONDS, MissingIndexError, SearchIndexes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,3 +106,14 @@ def test_a_writer_killed_mid_build_leaves_the_old_index_serving(tmp_path):
     assert not list((tmp_path / "index").glob(".tmp-k1@*"))  # it removed the leftovers first
     time.sleep(0.25)
     assert names(reader, "k1", 7, "hullemaskin") == [2]
+
+
+def test_a_reader_closes_indexes_no_search_used_for_a_while(tmp_path):
+    store = SearchIndexes(tmp_path)
+    store.build("old", [doc(1, "kulepenn")])
+    store.build("new", [doc(2, "kulepenn")])
+    assert names(store, "old", 0, "kulepenn") == [1]
+    later = time.monotonic() + GRACE_SECONDS + 1
+    store._forget_idle(later)  # what opening another index does
+    assert store._open == {}  # the retired version's files can go, and their disk space with them
+    assert names(store, "new", 0, "kulepenn") == [2]

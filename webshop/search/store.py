@@ -46,6 +46,7 @@ class _Opened:
     applied: int
     searcher: tantivy.Searcher
     checked_at: float
+    used_at: float = 0.0
 
 
 def _read_generation(folder: Path) -> int | None:
@@ -228,12 +229,12 @@ class SearchIndexes:
         While the index on disk lags the database (the worker has not applied the change yet) the
         searcher serves what it has and looks again at most every ``RECHECK_SECONDS``.
         """
-        opened = self._open.get(key)
-        if opened is not None and opened.applied >= generation:
-            return opened.searcher
         now = time.monotonic()
-        if opened is not None and now - opened.checked_at < RECHECK_SECONDS:
-            return opened.searcher
+        opened = self._open.get(key)
+        if opened is not None:
+            opened.used_at = now
+            if opened.applied >= generation or now - opened.checked_at < RECHECK_SECONDS:
+                return opened.searcher
         link = self.path(key)
         target = os.path.realpath(link)
         applied = _read_generation(Path(target))
@@ -244,12 +245,19 @@ class SearchIndexes:
             raise MissingIndexError(key)
         applied = applied or 0
         if opened is None or opened.target != target:
+            self._forget_idle(now)
             index = _register(tantivy.Index(SCHEMA, path=target))
-            opened = _Opened(index, target, applied, index.searcher(), now)
+            opened = _Opened(index, target, applied, index.searcher(), now, now)
         elif applied > opened.applied:
             opened.index.reload()
-            opened = _Opened(opened.index, target, applied, opened.index.searcher(), now)
+            opened = _Opened(opened.index, target, applied, opened.index.searcher(), now, now)
         else:
             opened.checked_at = now
         self._open[key] = opened
         return opened.searcher
+
+    def _forget_idle(self, now: float) -> None:
+        """Close the indexes no search used for GRACE_SECONDS (retired versions): their files may
+        be deleted already, and an open reader would keep the disk space."""
+        for key in [k for k, o in self._open.items() if now - o.used_at > GRACE_SECONDS]:
+            del self._open[key]
