@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from webshop.extensions import db
@@ -13,6 +14,7 @@ from webshop.orgs.models import Organisation
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--organisation", "organisation_key", required=True,
               help="The municipality's key (organisations.key) or organisation number.")
