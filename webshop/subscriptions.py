@@ -11,7 +11,9 @@ from __future__ import annotations
 from webshop.approvals.services import route_submitted_order
 from webshop.cart.services import restore_returned_lines
 from webshop.delivery.outbox import queue_approved_order
+from webshop.lab.courses import settings_for_sandbox
 from webshop.orders import notices, signals
+from webshop.orgs.scoping import sandbox_settings_requested
 from webshop.supplier.followup import sync_after_send
 from webshop.supplier.simulation import schedule_answers
 
@@ -31,6 +33,8 @@ SUBSCRIPTIONS = (
     (signals.sent, sync_after_send),
     # the built-in supplier simulator schedules its answers to the order it received
     (signals.sent, schedule_answers),
+    # the training lab says which condition a sandbox works under (catalogue variant, supplier behaviour)
+    (sandbox_settings_requested, settings_for_sandbox),
 )
 
 

@@ -28,6 +28,7 @@ from webshop.catalogue.models import (
 from webshop.dbtypes import utcnow
 from webshop.extensions import db
 from webshop.orgs.models import Organisation
+from webshop.orgs.scoping import sandbox_settings
 from webshop.search import index as search_index
 from webshop.search.analysis import Reason, explain
 from webshop.search.services import indexes, serving_index, translate_stale_hits
@@ -147,6 +148,7 @@ class Live:
 
     catalogues: list[LiveCatalogue]
     synonyms: dict[str, list[list[str]]]
+    raw_names: bool = False  # a training sandbox under the "raw catalogue" condition: the supplier's own names
 
     def keys(self, supplier_id: int | None = None) -> list[tuple[str, int]]:
         return [(c.index_key, c.index_generation) if c.index_key else (c.search_key or "", c.generation)
@@ -178,7 +180,7 @@ def live_for(organisation_id: int) -> Live:
                     .where(SynonymGroup.collaboration_id == Organisation.collaboration_id).scalar_subquery())
     rows = db.session.execute(
         select(Organisation.collaboration_id, synonym_count, synonym_last, Catalogue.id, Supplier.id, Supplier.name,
-               Catalogue.search_key, Catalogue.search_generation)
+               Catalogue.search_key, Catalogue.search_generation, Organisation.is_sandbox)
         .select_from(Organisation)
         .outerjoin(agreement_members, agreement_members.c.organisation_id == Organisation.id)
         .outerjoin(Agreement, (Agreement.id == agreement_members.c.agreement_id)
@@ -192,6 +194,8 @@ def live_for(organisation_id: int) -> Live:
         return Live([], {})
     collaboration_id, count, last = rows[0][0], rows[0][1], rows[0][2]
     catalogues = [LiveCatalogue(r[3], r[4], r[5], r[6], r[7] or 0) for r in rows if r[3] is not None]
+    if rows[0][8] and sandbox_settings(organisation_id).raw_catalogue:  # training lab: no synonyms, raw names
+        return Live(ensure_keys(catalogues), {}, raw_names=True)
     return Live(ensure_keys(catalogues), _cached_synonyms(collaboration_id, (count, last)))
 
 
@@ -266,6 +270,9 @@ def search_items(organisation_id: int, query: str, *, page: int = 1, page_size: 
     found, live = find(organisation_id, query, offset=(page - 1) * page_size, limit=page_size, facets=facets,
                        boost_keys=boost_keys, include_hidden=include_hidden, live=live)
     items = load_items([h.item_id for h in found.hits])
+    if live.raw_names:
+        for item in items:
+            item._curated_name = None  # type: ignore[attr-defined]
     facet_lists = _facet_lists(live, query, facets, include_hidden) if with_facets else None
     reasons = {i.id: explain(query, live.synonyms, (i.display_name, i.name, i.brand or "", i.keywords or "",
                                                     i.description or "")) for i in items}

@@ -132,6 +132,14 @@ class PeppolAccessPointTransport:
         raise TransportError("Det er ikke satt opp noe Peppol-aksesspunkt. Velg mappe eller HTTP for leverandøren.")
 
 
+class SandboxTransport:
+    """A training sandbox's order (issue 12): it never leaves this machine, whatever the supplier's
+    own transport is; the supplier simulator answers it instead."""
+
+    def send(self, message: Outgoing) -> str:
+        return f"sandbox:{message.message_id}"
+
+
 def outgoing(document: OrderDocument, receiver: str = "") -> Outgoing:
     return Outgoing(document.message_id, document.filename, document.xml, receiver)
 

@@ -34,6 +34,7 @@ from webshop.delivery.transports import (
     FolderTransport,
     HttpTransport,
     PeppolAccessPointTransport,
+    SandboxTransport,
     Transport,
     TransportError,
     outgoing,
@@ -43,6 +44,7 @@ from webshop.health.heartbeat import record_heartbeat
 from webshop.orders.lifecycle import change_status
 from webshop.orders.models import Order, OrderDocument
 from webshop.orders.rules import DeliveryState, OrderStatus, Trigger
+from webshop.orgs.scoping import is_real_organisation
 from webshop.search.sync import SyncThread, sync_once
 from webshop.sql import rows_changed
 from webshop.supplier import inbound, retention
@@ -159,7 +161,8 @@ def deliver_claimed(doc_id: int, worker_id: str, *, commit: bool = True, base_de
     assert order is not None
     supplier = db.session.get(Supplier, order.supplier_id)
     assert supplier is not None
-    transport = transport_for(supplier.id)
+    # A training sandbox's order never reaches a real supplier's transport (orgs.scoping).
+    transport = SandboxTransport() if not is_real_organisation(order.organisation) else transport_for(supplier.id)
     message = outgoing(document, supplier.endpoint_id)
     if commit:
         db.session.commit()  # hold no transaction (and no locks) while talking to the network

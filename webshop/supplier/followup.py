@@ -21,6 +21,7 @@ from webshop.orders.models import Order, OrderDocument, OrderLine
 from webshop.orders.notices import NoticeKind, notify
 from webshop.orders.rules import WITH_SUPPLIER, InvalidTransition, OrderStatus, Trigger
 from webshop.orgs.models import User
+from webshop.orgs.scoping import is_real_organisation
 from webshop.supplier import rules
 from webshop.supplier.errors import Quarantine
 from webshop.supplier.models import OrderLineStatus
@@ -86,7 +87,8 @@ def apply_order_response(order: Order, response: OrderResponse, *, now: datetime
             row.response, row.confirmed_quantity = LineResponse.REJECTED, Decimal(0)
             if response.code is not ResponseCode.REJECTED:
                 partial = True
-                flag_out_of_stock(line.item_id, now)
+                if is_real_organisation(order.organisation):  # a sandbox's answer is simulated
+                    flag_out_of_stock(line.item_id, now)
         elif answer is not None and answer.status is LineStatus.CHANGED and answer.promised_delivery is not None \
                 and answer.price is None and answer.quantity in (None, line.quantity):
             period = answer.promised_delivery

@@ -14,6 +14,7 @@ from webshop.dbtypes import utcnow
 from webshop.extensions import db
 from webshop.logs import fields
 from webshop.orders.models import Order, OrderDocument
+from webshop.orgs.scoping import is_real_organisation, sandbox_settings
 from webshop.supplier.models import SimulatedMessage, SupplierSettings
 from webshop.supplier.rules import Behaviour
 from webshop.supplier.simulator import SimConfig, simulate
@@ -32,9 +33,28 @@ def sim_config(settings: SupplierSettings) -> SimConfig:
         part_interval=timedelta(minutes=settings.part_interval_minutes or 0))
 
 
+def sandbox_supplier(order: Order, settings: SupplierSettings | None) -> SupplierSettings:
+    """A training sandbox's order reached no real supplier, so the simulator always answers it: as
+    the lab's condition says, else as this supplier's simulator is set, else by accepting it. The
+    returned settings are not stored (the supplier's own row stays as it is)."""
+    wanted = sandbox_settings(order.organisation_id).supplier_behaviour
+    if not wanted and settings is not None and settings.behaviour not in (Behaviour.OFF,):
+        return settings
+    answer = SupplierSettings(supplier_id=order.supplier_id, behaviour=Behaviour(wanted or Behaviour.ACCEPT))
+    if settings is not None:
+        for key in ("out_of_stock_items", "out_of_stock_lines", "backorder_days", "quantity_change_percent",
+                    "price_change_percent", "delivery_parts", "part_interval_minutes"):
+            setattr(answer, key, getattr(settings, key))
+    if answer.behaviour is Behaviour.PARTIAL and not answer.out_of_stock_items and not answer.out_of_stock_lines:
+        answer.out_of_stock_lines = 2  # the study's situation: two lines out of stock
+    return answer
+
+
 def order_delivered(order: Order, document: OrderDocument, *, now: datetime) -> int:
     """A simulated supplier received ``document``: schedule its answers; return how many."""
     settings = db.session.scalar(select(SupplierSettings).where(SupplierSettings.supplier_id == order.supplier_id))
+    if not is_real_organisation(order.organisation):
+        settings = sandbox_supplier(order, settings)
     if settings is None or settings.behaviour in (Behaviour.OFF, Behaviour.SILENT):
         return 0
     sent = parse_order(document.xml)  # the simulator reads the real EHF order, as a supplier would

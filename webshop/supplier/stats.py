@@ -13,6 +13,7 @@ from webshop.dbtypes import utcnow
 from webshop.extensions import db
 from webshop.orders.models import Order, OrderDocument
 from webshop.orgs.models import Organisation, User
+from webshop.orgs.scoping import real_organisation_ids
 from webshop.supplier import rules
 from webshop.supplier.models import InboundDocument
 from webshop.supplier.rules import InboundState
@@ -60,7 +61,8 @@ def supplier_statistics(collaboration_id: int,
                         now: datetime | None = None) -> list[tuple[Supplier, rules.SupplierStats]]:
     """Per supplier in the collaboration: response time and the shares rejected / partial / late."""
     now = now or utcnow()
-    members = select(Organisation.id).where(Organisation.collaboration_id == collaboration_id)
+    members = select(Organisation.id).where(Organisation.collaboration_id == collaboration_id,
+                                            Organisation.id.in_(real_organisation_ids()))  # never a training sandbox
     sent = db.session.execute(
         select(Order.id, Order.supplier_id, OrderDocument.delivered_at)
         .join(OrderDocument, OrderDocument.order_id == Order.id)
