@@ -24,6 +24,19 @@ def _sideways(page: Page) -> str | None:
     return f"{wide} px wide in a {view} px viewport" if wide > view else None
 
 
+def _long_unbroken_text(store, order_id: int) -> None:
+    """The order every order page shows gets a 120-character word in its line, reference and note:
+    a layout that only survives short words fails the 320 px check."""
+    from sqlalchemy import update
+
+    from webshop.orders.models import Order, OrderLine
+
+    word = "Navneskilt" * 12
+    store.execute(update(OrderLine).where(OrderLine.order_id == order_id).values(name=word))
+    store.execute(update(Order).where(Order.id == order_id).values(buyer_reference=word[:100], note=word))
+    store.commit()
+
+
 def _reset_token(app, world) -> str:
     """A real password-reset link, so the page behind it is scanned too (the matrix's token is unknown)."""
     from datetime import timedelta
@@ -41,6 +54,7 @@ def _reset_token(app, world) -> str:
 
 def test_every_page_passes_axe_and_reflows_at_320_px(live_server, browser, app, world, store, login_as):
     people, objects = _build(world, store, login_as, app)
+    _long_unbroken_text(store, objects["lia"]["order"])
     first = {}
     for p in people:
         if p.municipality in (None, "lia") and (p.role or ANON) not in first:
