@@ -208,3 +208,12 @@ def test_the_start_page_in_english(world, login_as):
     html = page_text(approver.get("/start"))
     assert "0 orders wait for your approval" in html and "Nothing is waiting for you now." in html
     assert ">Menu</button>" in html
+
+
+def test_ordering_the_same_item_again_keeps_the_buyer_reference(world, login_as, store, cleaning):
+    _supplier, _agreement, items = cleaning
+    order = _rejected_order(world, login_as, store, items, "VR204575", "2")
+    r = login_as(world.orderer).post(f"/ordrer/{order.id}/linjer/{order.lines[0].id}/bestill-igjen")
+    assert r.status_code == 303
+    new = store.scalar(select(Order).order_by(Order.id.desc()))
+    assert new.id != order.id and new.buyer_reference == "2100-renhold"  # not «2100», not empty

@@ -100,7 +100,8 @@ def reorder_line(order: Order, line_id: int, *, by: User, substitute: bool) -> O
     cart_line.item = item
     try:
         new = create_order_from_lines(by, order.unit, [cart_line], note=_(
-            "Erstatter linje %(no)s i ordre %(number)s", no=line.line_no, number=order.number))
+            "Erstatter linje %(no)s i ordre %(number)s", no=line.line_no, number=order.number),
+            buyer_reference=order.buyer_reference or "")  # the cost centre goes with it (issue 15)
     except CartError as exc:
         raise SupplierError(str(exc)) from None
     finally:
