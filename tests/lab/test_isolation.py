@@ -75,6 +75,8 @@ def test_a_sandbox_order_never_reaches_a_real_supplier_or_statistic(app, make_co
     with app.app_context():
         collaboration_id = db.session.scalar(select(Organisation.collaboration_id)
                                              .where(Organisation.key == "fjellbygd"))
+        inbound.send_due_simulated()  # the demo's own simulated answers that are due: not ours to count
+        inbound.process_received()
         stats_before = [(s.id, st) for s, st in supplier_statistics(collaboration_id)]
         real_approvers = list(db.session.scalars(select(User).join(Organisation)
                                                  .where(Organisation.is_sandbox.is_(False))))
@@ -103,7 +105,8 @@ def test_a_sandbox_order_never_reaches_a_real_supplier_or_statistic(app, make_co
         # the simulator answers (accept) through the real inbound path
         from webshop.supplier.models import SimulatedMessage
 
-        db.session.execute(SimulatedMessage.__table__.update().values(due_at=datetime.now(UTC) - timedelta(seconds=1)))
+        db.session.execute(SimulatedMessage.__table__.update().where(SimulatedMessage.order_id == order.id)
+                           .values(due_at=datetime.now(UTC) - timedelta(seconds=1)))
         db.session.commit()
         assert inbound.send_due_simulated() >= 1
         inbound.process_received()
