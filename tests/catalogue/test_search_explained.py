@@ -118,3 +118,13 @@ def test_a_typo_match_stays_below_a_real_one_even_as_a_favourite(world, cleaning
         found, _live = find(world.org.id, "farin", boost_keys=boost)
         names = [i.name for i in load_items([h.item_id for h in found.hits])]
     assert names == ["Farin 1 kg", "Marin båtlakk"]
+
+
+def test_a_word_the_central_buyer_added_needs_no_explaining(world, login_as, store):
+    from webshop.catalogue.models import ItemCuration
+
+    store.add(SynonymGroup(collaboration_id=world.org.collaboration_id, terms="farin, sukker"))
+    store.add(ItemCuration(agreement_id=world.agreement.id, supplier_item_id="FAR-1", extra_keywords="brunt sukker"))
+    store.commit()
+    html = page_text(login_as(world.orderer).get("/katalog?q=sukker"))
+    assert "Farin 1 kg" in html and "Treff via synonymet" not in html  # «sukker» is one of its own words now

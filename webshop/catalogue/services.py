@@ -275,7 +275,8 @@ def search_items(organisation_id: int, query: str, *, page: int = 1, page_size: 
             item._curated_name = None  # type: ignore[attr-defined]
     facet_lists = _facet_lists(live, query, facets, include_hidden) if with_facets else None
     reasons = {i.id: explain(query, live.synonyms, (i.display_name, i.name, i.brand or "", i.keywords or "",
-                                                    i.description or "")) for i in items}
+                                                    getattr(i, "_extra_keywords", ""), i.description or ""))
+               for i in items}
     return SearchPage(items, found.total, page, page_size, frozenset(h.item_id for h in found.hits if h.exact),
                       facet_lists, {k: v for k, v in reasons.items() if v})
 
@@ -339,14 +340,16 @@ def load_items(ids: list[int]) -> list[CatalogueItem]:
             selectinload(CatalogueItem.other_numbers))).unique()
     by_id = {i.id: i for i in rows}
     agreements = {i.catalogue.agreement_id for i in by_id.values()}
-    curated = {(a, sid): (name, hidden) for a, sid, name, hidden in db.session.execute(
-        select(ItemCuration.agreement_id, ItemCuration.supplier_item_id, ItemCuration.name, ItemCuration.hidden).where(
+    curated = {(a, sid): (name, hidden, extra) for a, sid, name, hidden, extra in db.session.execute(
+        select(ItemCuration.agreement_id, ItemCuration.supplier_item_id, ItemCuration.name, ItemCuration.hidden,
+               ItemCuration.extra_keywords).where(
             ItemCuration.agreement_id.in_(agreements),
             ItemCuration.supplier_item_id.in_([i.supplier_item_id for i in by_id.values()])))}
     for item in by_id.values():
-        name, hidden = curated.get((item.catalogue.agreement_id, item.supplier_item_id), (None, False))
+        name, hidden, extra = curated.get((item.catalogue.agreement_id, item.supplier_item_id), (None, False, ""))
         item._curated_name = name  # type: ignore[attr-defined]
         item._hidden = bool(hidden)  # type: ignore[attr-defined]
+        item._extra_keywords = extra or ""  # type: ignore[attr-defined]  # the central buyer's search words
     return [by_id[i] for i in ids if i in by_id]
 
 
