@@ -77,11 +77,12 @@ def parse_decimal(text: str, locale: str = "nb") -> Decimal:
 
 
 def to_decimal(text: str, *, low: Decimal | int, high: Decimal | int, places: int | None = None) -> Decimal:
+    """``text`` as a bounded Decimal; spaces between thousands and a decimal comma are fine («1 234,5»)."""
     text = text.strip()
     if len(text) > MAX_TEXT:
         raise BadNumber("too long")
     try:
-        value = Decimal(text)
+        value = Decimal(normalise_decimal(text, _locale()))
     except InvalidOperation:
         raise BadNumber("not a number") from None
     return check_decimal(value, low=low, high=high, places=places)

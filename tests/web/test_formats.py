@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from webshop.cart.models import CartLine
 from webshop.orders.models import Order
-from webshop.params import BadNumber, parse_decimal
+from webshop.params import BadNumber, parse_decimal, to_decimal
 from webshop.templating import day, long_date, money, number, order_no, oslo_time, percent
 
 NBSP = "\u00a0"
@@ -73,6 +73,12 @@ def test_numbers_as_people_type_them(typed, value):
 def test_what_is_not_a_number(typed):
     with pytest.raises(BadNumber):
         parse_decimal(typed)
+
+
+def test_every_bounded_number_reads_a_decimal_comma(app):
+    with app.test_request_context("/"):
+        assert to_decimal(f"1{NBSP}234,5", low=0, high=10_000, places=3) == Decimal("1234.5")
+        assert to_decimal("2,5", low=0, high=10) == Decimal("2.5")
 
 
 def test_english_reads_a_thousands_comma():
