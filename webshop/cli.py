@@ -27,6 +27,7 @@ from webshop.catalogue.versions import (
 from webshop.delivery.worker import worker_command
 from webshop.extensions import db
 from webshop.health.cli import health_cli
+from webshop.lab.cli import lab_cli
 from webshop.orders.models import OrderDocument
 from webshop.orgs.models import User
 from webshop.supplier.retention import inbound_cli
@@ -184,6 +185,7 @@ def register_cli(app: Flask) -> None:
     for group in (seed_cli, catalogue_cli, ehf_cli, approvals_cli, token_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker_command)
+    app.cli.add_command(lab_cli)  # `flask lab create FILE.toml`: a training course (issue 12)
     app.cli.add_command(inbound_cli)  # `flask inbound purge`: raw inbound XML past its retention period
     app.cli.add_command(health_cli)  # `flask health check`: the /readyz checks (the worker's container health)
     for command in backup.COMMANDS:  # `flask db-backup FILE`, `db-restore FILE --yes`, `export municipality ID FILE`
