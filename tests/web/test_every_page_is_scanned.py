@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from test_authorization_matrix import ANON, RULES, _build, _url
+from test_authorization_matrix import ANON, ORDERER, RULES, R, _build, _url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 from scanned_pages import PAGES  # noqa: E402
@@ -19,8 +19,8 @@ HOW_TO = ("add a line to PAGES in tests/browser/scanned_pages.py, e.g. "
           '"{endpoint}": scan({role}), so tests/browser/test_every_page.py scans it with axe-core')
 
 
-def test_every_html_page_is_scanned(app, world, store, login_as):
-    people, objects = _build(world, store, login_as, app)
+def unscanned_pages(app, people, objects, login_as) -> tuple[list[str], list[str]]:
+    """(HTML pages missing from PAGES, PAGES entries that no longer answer as listed)."""
     first = {}  # role -> one person of the own municipality
     for p in people:
         if p.municipality in (None, "lia") and (p.role or ANON) not in first:
@@ -38,8 +38,7 @@ def test_every_html_page_is_scanned(app, world, store, login_as):
             if listed is not None and role not in listed.roles:
                 continue
             response = clients[role].get(url + (listed.query if listed else ""))
-            is_page = response.mimetype == "text/html"
-            status = response.status_code
+            is_page, status, mimetype = response.mimetype == "text/html", response.status_code, response.mimetype
             response.close()
             if listed is None and is_page and status == 200:
                 missing.append(f"{route.endpoint} ({route.rule}, as {role}): "
@@ -47,9 +46,34 @@ def test_every_html_page_is_scanned(app, world, store, login_as):
                 break
             if listed is not None and (not is_page or status != listed.status):
                 stale.append(f"{route.endpoint} as {role}: expected an HTML page ({listed.status}), got {status} "
-                             f"{response.mimetype}; fix or remove its line in tests/browser/scanned_pages.py")
+                             f"{mimetype}; fix or remove its line in tests/browser/scanned_pages.py")
+    return missing, stale
+
+
+def test_every_html_page_is_scanned(app, world, store, login_as):
+    people, objects = _build(world, store, login_as, app)
+    missing, stale = unscanned_pages(app, people, objects, login_as)
     assert not missing, "HTML pages no browser test scans:\n" + "\n".join(missing)
     assert not stale, "\n".join(stale)
+
+
+def test_a_page_added_without_a_scan_is_caught(make_app, world, store, login_as, monkeypatch):
+    other = make_app()
+    other.add_url_rule("/ny-side", "demo.new_page", lambda: "<!doctype html><title>Ny</title><h1>Ny side</h1>")
+    monkeypatch.setitem(RULES, "demo.new_page", R(ORDERER))
+    people, objects = _build(world, store, login_as, other)
+    missing, _stale = unscanned_pages(other, people, objects, lambda p: _client(other, p))
+    assert missing == ['demo.new_page (/ny-side, as orderer): add a line to PAGES in tests/browser/scanned_pages.py, '
+                       'e.g. "demo.new_page": scan(ORDERER), so tests/browser/test_every_page.py scans it with '
+                       'axe-core']
+
+
+def _client(app, person):
+    from helpers import PASSWORD
+
+    client = app.test_client()
+    assert client.post("/logg-inn", data={"email": person.email, "password": PASSWORD}).status_code == 302
+    return client
 
 
 def test_the_list_names_only_routes_that_exist(app):
