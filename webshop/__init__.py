@@ -31,8 +31,12 @@ from webshop.cli import register_cli
 from webshop.config import INSTANCE_DIR, Config
 from webshop.extensions import babel, csrf, db, login_manager, migrate
 from webshop.health.views import bp as health_bp
-from webshop.leader.views import bp as leader_bp
 from webshop.home.views import bp as home_bp
+from webshop.lab import measure as lab_measure
+from webshop.lab.results_views import bp as lab_results_bp
+from webshop.lab.session_views import bp as lab_session_bp
+from webshop.lab.views import bp as lab_bp
+from webshop.leader.views import bp as leader_bp
 from webshop.logs import init_logging
 from webshop.orders.views import bp as orders_bp
 from webshop.pages.views import bp as pages_bp
@@ -68,10 +72,12 @@ def create_app(config: type[Config] = Config, **overrides: Any) -> Flask:
 
     for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp, api_bp, curation_bp,
                supplier_bp, supplier_api_bp, health_bp, backup_bp, home_bp, leader_bp,
-               users_bp, account_bp, versions_bp, quality_bp):
+               users_bp, account_bp, versions_bp, quality_bp, lab_session_bp,
+               lab_results_bp, lab_bp):
         app.register_blueprint(bp)
     app.register_blueprint(pages_bp)  # error pages, favicon, accessibility statement
     connect_all()  # every receiver of the order signals: webshop/subscriptions.py
+    lab_measure.init_app(app)  # the training lab's measurement: only inside a running exercise (issue 12)
     register_templating(app)
     charts.init_app(app)  # bar_chart, line_chart, ChartSeries as Jinja globals (webshop/charts)
     register_cli(app)

@@ -206,6 +206,21 @@ RULES: dict[str, Rule] = {
     "quality.answer": R(CENTRAL_BUYER, objects=COLLAB, data={"status": "sent"}),
     "quality.zero_results": R(CENTRAL_BUYER),
     "quality.report_csv": R(CENTRAL_BUYER, objects=COLLAB),
+    # the training lab's participant pages (issue 12): only a course participant (a sandbox user); 404 for others
+    "lab_session.tasks": R(deny="404"),
+    "lab_session.start": R(deny="404"),
+    "lab_session.done": R(deny="404"),
+    "lab_session.give_up": R(deny="404"),
+    "lab_session.instructions": R(deny="404"),
+    "lab_session.seq": R(deny="404", params={"attempt_id": "999999"}),
+    "lab_session.sus": R(deny="404"),
+    "lab_session.reset": R(deny="404"),
+    # a course's results (issue 12): trainers only (403 for the rest), and only their municipality's courses
+    # (an unknown or another municipality's course is 404: tests/lab/test_results.py)
+    "lab_results.show": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999"}),
+    "lab_results.printable": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999"}),
+    "lab_results.csv": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999"}),
+    "lab_results.live": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999"}),
 }
 # Where the rule differs by method (a page anyone of the group may read, a change only some may make).
 METHOD_RULES: dict[tuple[str, str], Rule] = {

@@ -41,6 +41,8 @@ from sqlalchemy import select
 
 from webshop.extensions import db
 from webshop.lab.courses import ConditionSpec, CourseError, CourseSpec, create_course
+from webshop.lab.models import Course
+from webshop.lab.results import csv_text, summarise
 from webshop.lab.rules import Assignment, CatalogueRange, CatalogueVariant, Design, OrderingAuthority, TemplateKey
 from webshop.lab.sandboxes import DEMO_TEMPLATE_KEY
 from webshop.orgs.models import Organisation, Role, User
@@ -128,3 +130,27 @@ def create_command(file: Path) -> None:
     click.echo(course.id)
     for login in logins:
         click.echo(f"{login.login} {login.password}")
+
+
+@lab_cli.command("results")
+@click.argument("course_id", type=int)
+@click.option("--csv", "as_csv", is_flag=True, help="Print the CSV: one row per participant and exercise.")
+@with_appcontext
+def results_command(course_id: int, as_csv: bool) -> None:
+    """Print a course's results: the CSV (--csv), or a short summary per exercise and condition."""
+    course = db.session.get(Course, course_id)
+    if course is None:
+        raise click.ClickException(f"Kurs {course_id} finnes ikke.")
+    if as_csv:
+        click.echo(csv_text(course), nl=False)
+        return
+    for exercise in summarise(course).exercises:
+        click.echo(exercise.course_exercise.exercise.title)
+        for cell in exercise.cells:
+            median = "–" if cell.median is None else f"{cell.median:.0f} s"
+            seq = "–" if cell.seq.value is None else f"{cell.seq.value:.1f}"
+            rate = f"{cell.rate.successes}/{cell.rate.n}"
+            click.echo(f"  {cell.condition.key}: {rate} lyktes, median {median}, SEQ {seq}")
+        for difference in exercise.differences:
+            for sentence in difference.sentences:
+                click.echo(f"  {sentence}")
