@@ -44,6 +44,7 @@ from webshop.lab.models import (  # noqa: F401  (issue 12: training lab)
 from webshop.leader.models import (  # noqa: F401  (issue 13: spend import, targets, unit goals)
     AdoptionSettings,
     CostCentre,
+    OrderMonth,
     SpendImport,
     SpendMonth,
     SpendRecord,

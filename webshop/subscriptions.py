@@ -12,6 +12,7 @@ from webshop.approvals.services import route_submitted_order
 from webshop.cart.services import restore_returned_lines
 from webshop.delivery.outbox import queue_approved_order
 from webshop.lab.courses import settings_for_sandbox
+from webshop.leader.services import on_order_changed
 from webshop.orders import notices, signals
 from webshop.orgs.scoping import sandbox_settings_requested
 from webshop.supplier.followup import sync_after_send
@@ -35,6 +36,8 @@ SUBSCRIPTIONS = (
     (signals.sent, schedule_answers),
     # the training lab says which condition a sandbox works under (catalogue variant, supplier behaviour)
     (sandbox_settings_requested, settings_for_sandbox),
+    # the leader's view: the order's monthly cell is summed again after every status change (issue 13)
+    *((signal, on_order_changed) for signal in dict.fromkeys(signals.SIGNAL_FOR.values())),
 )
 
 

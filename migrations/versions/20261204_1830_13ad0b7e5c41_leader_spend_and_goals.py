@@ -21,6 +21,7 @@ def upgrade():
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_leader_spend', ['organisation_id', 'submitted_at', 'status', 'unit_id', 'total',
                                                          'orderer_id'], unique=False)
+        batch_op.create_index('ix_orders_leader_large', ['organisation_id', 'total'], unique=False)
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.create_index('ix_order_lines_leader_mix', ['order_id', 'is_free_text', 'line_total', 'list_price',
                                                             'unit_price', 'quantity'], unique=False)
@@ -81,6 +82,27 @@ def upgrade():
     with op.batch_alter_table('spend_months', schema=None) as batch_op:
         batch_op.create_index('ix_spend_months_org_month', ['organisation_id', 'month'], unique=False)
 
+    op.create_table('order_months',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('orderer_id', sa.Integer(), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('spend', webshop.dbtypes.ScaledDecimal(scale=2), nullable=False),
+    sa.Column('catalogue', webshop.dbtypes.ScaledDecimal(scale=2), nullable=False),
+    sa.Column('free_text', webshop.dbtypes.ScaledDecimal(scale=2), nullable=False),
+    sa.Column('savings', webshop.dbtypes.ScaledDecimal(scale=2), nullable=False),
+    sa.Column('last_order_at', webshop.dbtypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], ),
+    sa.ForeignKeyConstraint(['orderer_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('organisation_id', 'unit_id', 'month', 'orderer_id')
+    )
+    with op.batch_alter_table('order_months', schema=None) as batch_op:
+        batch_op.create_index('ix_order_months_org_month', ['organisation_id', 'month'], unique=False)
+
     op.create_table('cost_centres',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -113,10 +135,14 @@ def downgrade():
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.drop_index('ix_order_lines_leader_mix')
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index('ix_orders_leader_large')
         batch_op.drop_index('ix_orders_leader_spend')
     op.drop_table('unit_goals')
     op.drop_table('adoption_settings')
     op.drop_table('cost_centres')
+    with op.batch_alter_table('order_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_months_org_month')
+    op.drop_table('order_months')
     with op.batch_alter_table('spend_months', schema=None) as batch_op:
         batch_op.drop_index('ix_spend_months_org_month')
     op.drop_table('spend_months')

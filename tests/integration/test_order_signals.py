@@ -199,4 +199,5 @@ def test_receivers_are_connected_once_however_many_apps(app):
     before = {signal: len(signal.receivers) for signal in NAMES}
     create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
     assert {signal: len(signal.receivers) for signal in NAMES} == before
-    assert len(signals.submitted.receivers) == 1 and len(signals.sent.receivers) == 2
+    # approvals + the leader's monthly cells; supplier follow-up + simulator + the leader's cells (issue 13)
+    assert len(signals.submitted.receivers) == 2 and len(signals.sent.receivers) == 3

@@ -161,6 +161,15 @@ def test_sandbox_orders_never_count(app, world, store, login_as):
     assert store.scalar(select(Order.total).where(Order.organisation_id == sandbox.id)) == Decimal("100.00")
 
 
+def _changed(app, order_id):
+    from webshop.extensions import db
+    from webshop.leader.services import on_order_changed
+
+    with app.app_context():
+        on_order_changed(db.session.get(Order, order_id))
+        db.session.commit()
+
+
 def test_the_cache_answers_again_only_while_nothing_changed(app, world, figures, store, login_as):
     """With LEADER_CACHE on, a new order or a status change (an audit event) makes the figures fresh."""
     _import(app, world, figures)
@@ -170,8 +179,9 @@ def test_the_cache_answers_again_only_while_nothing_changed(app, world, figures,
     try:
         before = coordinator.get(url).get_json()["units"][0]["months"][0]
         assert before["spend_e_ordering"] == "250.00"
-        _order(store, world, world.school, S.SENT, "50.00", at(2026, 3, 9, 9, 0))
+        added = _order(store, world, world.school, S.SENT, "50.00", at(2026, 3, 9, 9, 0))
         store.commit()
+        _changed(app, added.id)  # what the lifecycle's signal does for every new order
         after = coordinator.get(url).get_json()["units"][0]["months"][0]
         assert after["spend_e_ordering"] == "300.00"
         from webshop import audit
@@ -183,6 +193,37 @@ def test_the_cache_answers_again_only_while_nothing_changed(app, world, figures,
             order.status = S.CANCELLED
             audit.record("cancelled", by=None, organisation_id=order.organisation_id, order=order)
             db.session.commit()
+        _changed(app, pending.id)
         assert coordinator.get(url).get_json()["units"][0]["months"][0]["spend_e_ordering"] == "50.00"
     finally:
         app.config.pop("LEADER_CACHE")
+
+
+def test_the_monthly_cells_follow_the_order_lifecycle(app, world, store, login_as):
+    """Real orders through the cart and the approval: the signals keep the cells current."""
+    from lxml import html
+
+    from webshop.extensions import db
+    from webshop.leader.models import OrderMonth
+
+    client = login_as(world.orderer)
+    page = client.get("/katalog?q=kopipapir")
+    token = html.fromstring(page.data).xpath("//input[@name='csrf_token']/@value")[0]
+    client.post("/handlekurv/legg-til", data={"csrf_token": token, "item_id": world.items["KP-100"].id,
+                                               "quantity": "3"})
+    cart = client.get("/handlekurv")
+    token = html.fromstring(cart.data).xpath("//input[@name='csrf_token']/@value")[0]
+    response = client.post("/handlekurv/send", data={"csrf_token": token, "unit_id": world.school.id})
+    assert response.status_code in (302, 303), response.data[:300]
+    with app.app_context():
+        cells = list(db.session.scalars(select(OrderMonth)))
+        assert [(c.unit_id, c.orders, c.spend, c.catalogue, c.savings) for c in cells] == [
+            (world.school.id, 1, Decimal("156.00"), Decimal("156.00"), Decimal("45.90"))]  # 3 x 52; 3 x 15.30
+        order = db.session.scalar(select(Order))
+    approver = login_as(world.approver)
+    page = approver.get(f"/godkjenning/{order.id}")
+    token = html.fromstring(page.data).xpath("//input[@name='csrf_token']/@value")[0]
+    approver.post(f"/godkjenning/{order.id}", data={"csrf_token": token, "reject": "1", "comment": "Nei"})
+    with app.app_context():
+        assert db.session.get(Order, order.id).status == S.REJECTED
+        assert list(db.session.scalars(select(OrderMonth))) == []  # a rejected order no longer counts

@@ -17,6 +17,7 @@ from webshop.orgs.models import Unit, User
 # let the database answer from the index alone (bench/bench_leader.py: 100,000 orders).
 Index("ix_orders_leader_spend", Order.organisation_id, Order.submitted_at, Order.status, Order.unit_id, Order.total,
       Order.orderer_id)
+Index("ix_orders_leader_large", Order.organisation_id, Order.total)  # the few large one-off orders
 Index("ix_order_lines_leader_mix", OrderLine.order_id, OrderLine.is_free_text, OrderLine.line_total,
       OrderLine.list_price, OrderLine.unit_price, OrderLine.quantity)
 
@@ -73,6 +74,28 @@ class SpendMonth(Model):
     with_order_number: Mapped[bool] = mapped_column(Boolean)
     amount: Mapped[Decimal] = mapped_column(Money())
     rows: Mapped[int] = mapped_column(Integer)
+
+
+class OrderMonth(Model):
+    """The orders that commit money (``orders.rules.SPEND_COMMITTING``) summed per unit, Oslo month
+    of submission and orderer: what the leader's figures read instead of every order. Kept current
+    by ``services.on_order_changed`` (every order signal), rebuilt by ``services.rebuild_order_months``;
+    never edited by hand. Training sandboxes have none."""
+
+    __tablename__ = "order_months"
+    __table_args__ = (UniqueConstraint("organisation_id", "unit_id", "month", "orderer_id"),
+                      Index("ix_order_months_org_month", "organisation_id", "month"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    month: Mapped[date] = mapped_column(Date)  # the first day of the month, in Oslo
+    orderer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    orders: Mapped[int] = mapped_column(Integer)
+    spend: Mapped[Decimal] = mapped_column(Money())  # excl. VAT, large one-off orders included
+    catalogue: Mapped[Decimal] = mapped_column(Money())
+    free_text: Mapped[Decimal] = mapped_column(Money())
+    savings: Mapped[Decimal] = mapped_column(Money())  # agreement price against list price, line by line
+    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CostCentre(Model):

@@ -36,6 +36,7 @@ from webshop.leader.models import (
     DEFAULT_TARGET_PERCENT,
     AdoptionSettings,
     CostCentre,
+    OrderMonth,
     SpendImport,
     SpendMonth,
     SpendRecord,
@@ -259,6 +260,89 @@ def spend_imports(organisation_id: int, limit: int = 20) -> list[SpendImport]:
                                    .order_by(SpendImport.id.desc()).limit(limit)))
 
 
+# ------------------------------------------------------------------ the orders, summed per month
+
+
+CellKey = tuple[int, int, date, int]  # organisation, unit, first day of the Oslo month, orderer
+
+
+def _cells(orders: Iterable[Any]) -> dict[CellKey, dict[str, Any]]:
+    """Sum orders (id, organisation, unit, orderer, submitted_at, total) and their lines per cell."""
+    cells: dict[CellKey, dict[str, Any]] = {}
+    where: dict[int, CellKey] = {}
+    for order_id, org, unit, orderer, submitted, total in orders:
+        key = (org, unit, Month.of_instant(submitted).first_day(), orderer)
+        cell = cells.setdefault(key, {"orders": 0, "spend": ZERO, "catalogue": ZERO, "free_text": ZERO,
+                                      "savings": ZERO, "last_order_at": None})
+        cell["orders"] += 1
+        cell["spend"] += total
+        cell["last_order_at"] = max(filter(None, (cell["last_order_at"], submitted)))
+        where[order_id] = key
+    ids = sorted(where)
+    for chunk in _chunks(ids):
+        for order_id, free, line_total, quantity, price, list_price in db.session.execute(
+                select(OrderLine.order_id, OrderLine.is_free_text, OrderLine.line_total, OrderLine.quantity,
+                       OrderLine.unit_price, OrderLine.list_price).where(OrderLine.order_id.in_(chunk))):
+            cell = cells[where[order_id]]
+            cell["free_text" if free else "catalogue"] += line_total
+            cell["savings"] += line_savings(quantity, price, list_price)  # the same rule as the orderer's why
+    return cells
+
+
+def refresh_order_month(organisation_id: int, unit_id: int, month: Month, orderer_id: int) -> None:
+    """Sum one cell again from its orders (the one spend rule); remove it when nothing counts."""
+    orders = db.session.execute(
+        select(Order.id, Order.organisation_id, Order.unit_id, Order.orderer_id, Order.submitted_at, Order.total)
+        .where(committing_orders(organisation_id), Order.unit_id == unit_id, Order.orderer_id == orderer_id,
+               Order.submitted_at >= month.start_utc(), Order.submitted_at < month.next().start_utc())).all()
+    row = db.session.scalar(select(OrderMonth).where(
+        OrderMonth.organisation_id == organisation_id, OrderMonth.unit_id == unit_id,
+        OrderMonth.month == month.first_day(), OrderMonth.orderer_id == orderer_id))
+    cells = _cells(orders)
+    if not cells:
+        if row is not None:
+            db.session.delete(row)
+        return
+    (key, values), = cells.items()
+    if row is None:
+        row = OrderMonth(organisation_id=key[0], unit_id=key[1], month=key[2], orderer_id=key[3])
+        db.session.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def on_order_changed(sender: Order, **_signal: Any) -> None:
+    """Receiver of every order signal (webshop/subscriptions.py): the order's cell is summed again
+    inside the same transaction, so the figures never disagree with the orders."""
+    if sender.organisation is not None and sender.organisation.is_sandbox:
+        return
+    db.session.flush()
+    refresh_order_month(sender.organisation_id, sender.unit_id, Month.of_instant(sender.submitted_at),
+                        sender.orderer_id)
+
+
+def rebuild_order_months(organisation_id: int) -> None:
+    """Sum every cell of the municipality again (orders that came in before this table, or by hand)."""
+    db.session.execute(delete(OrderMonth).where(OrderMonth.organisation_id == organisation_id))
+    orders = db.session.execute(
+        select(Order.id, Order.organisation_id, Order.unit_id, Order.orderer_id, Order.submitted_at, Order.total)
+        .where(committing_orders(organisation_id))).all()
+    values = [{"organisation_id": k[0], "unit_id": k[1], "month": k[2], "orderer_id": k[3], **v}
+              for k, v in _cells(orders).items()]
+    for start in range(0, len(values), CHUNK):
+        db.session.execute(insert(OrderMonth), values[start:start + CHUNK])
+
+
+def ensure_order_months(organisation_id: int) -> None:
+    """Build the municipality's cells once, when it has orders that count but no cells yet (orders
+    from before this table). Commits: derived rows, built once, whatever page asked first."""
+    if db.session.scalar(select(OrderMonth.id).where(OrderMonth.organisation_id == organisation_id).limit(1)):
+        return
+    if db.session.scalar(select(Order.id).where(committing_orders(organisation_id)).limit(1)) is not None:
+        rebuild_order_months(organisation_id)
+        db.session.commit()
+
+
 # ------------------------------------------------------------------ adoption per unit and month
 
 
@@ -345,15 +429,25 @@ def _adoption(organisation_id: int, units: Sequence[Unit], first: Month,
     by_unit = {u.id: [UnitMonth(m, goals.get(u.id, settings.target_percent)) for m in months] for u in units}
     limit = settings.large_order_limit
     large = Order.total >= limit
-    index = _month_index(Order.submitted_at, months, instant=True)
-    orders = (select(Order.unit_id, index, _money_sum(case((large, 0), else_=Order.total)),
-                     _money_sum(case((large, Order.total), else_=0)))
-              .where(committing_orders(organisation_id), Order.unit_id.in_(unit_ids),
-                     Order.submitted_at >= first.start_utc(), Order.submitted_at < last.next().start_utc())
-              .group_by(Order.unit_id, index))
-    for unit_id, i, regular, big in db.session.execute(orders):
+    ensure_order_months(organisation_id)
+    index = _month_index(OrderMonth.month, months, instant=False)
+    cells = (select(OrderMonth.unit_id, index, _money_sum(OrderMonth.spend))
+             .where(OrderMonth.organisation_id == organisation_id, OrderMonth.unit_id.in_(unit_ids),
+                    OrderMonth.organisation_id.in_(real_organisation_ids()),
+                    OrderMonth.month >= first.first_day(), OrderMonth.month < last.next().first_day())
+             .group_by(OrderMonth.unit_id, index))
+    for unit_id, i, spent in db.session.execute(cells):
         if i >= 0:
-            by_unit[unit_id][i].e_spend, by_unit[unit_id][i].large_orders = regular, big
+            by_unit[unit_id][i].e_spend = spent
+    large_rows = db.session.execute(  # large one-off orders: few; shown apart, taken out of the share
+        select(Order.id, Order.unit_id, Order.submitted_at, Order.total)
+        .where(committing_orders(organisation_id), large, Order.unit_id.in_(unit_ids),
+               Order.submitted_at >= first.start_utc(), Order.submitted_at < last.next().start_utc())).all()
+    position = {m: i for i, m in enumerate(months)}
+    for _id, unit_id, submitted, total in large_rows:
+        cell = by_unit[unit_id][position[Month.of_instant(submitted)]]
+        cell.e_spend -= total
+        cell.large_orders += total
     agreed = sorted(agreement_supplier_orgnrs(organisation_id))
     real = SpendMonth.organisation_id.in_(real_organisation_ids())
     mindex = _month_index(SpendMonth.month, months, instant=False)
@@ -420,16 +514,13 @@ def line_mix(organisation_id: int, unit_ids: Sequence[int], period: Period) -> L
 
 
 def _line_mix(organisation_id: int, unit_ids: Sequence[int], period: Period) -> LineMix:
-    saved = case((OrderLine.list_price > OrderLine.unit_price,
-                  (OrderLine.list_price - OrderLine.unit_price) * OrderLine.quantity), else_=0)
+    ensure_order_months(organisation_id)
     row = db.session.execute(
-        select(_money_sum(case((OrderLine.is_free_text, 0), else_=OrderLine.line_total)),
-               _money_sum(case((OrderLine.is_free_text, OrderLine.line_total), else_=0)),
-               _money_sum(saved, scale=7))
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(committing_orders(organisation_id), Order.unit_id.in_(unit_ids),
-               Order.submitted_at >= period.start, Order.submitted_at < period.end)).one()
-    return LineMix(row[0], row[1], Decimal(row[2]).quantize(Decimal("0.01")))
+        select(_money_sum(OrderMonth.catalogue), _money_sum(OrderMonth.free_text), _money_sum(OrderMonth.savings))
+        .where(OrderMonth.organisation_id == organisation_id, OrderMonth.unit_id.in_(unit_ids),
+               OrderMonth.organisation_id.in_(real_organisation_ids()),
+               OrderMonth.month >= period.first.first_day(), OrderMonth.month < period.last.next().first_day())).one()
+    return LineMix(row[0], row[1], row[2])
 
 
 def order_savings(order: Order) -> Decimal:
@@ -535,9 +626,12 @@ class OrdererStats:
 
 
 def orderer_stats(units: list[Unit], *, months: int = 12, now: datetime | None = None) -> dict[int, list[OrdererStats]]:
-    """Per unit: each person with ordering rights, with orders, spend and how seldom they order (two
-    queries). Orders count by the one spend rule, sandboxes never."""
-    since = (now or utcnow()) - timedelta(days=30 * months)
+    """Per unit: each person with ordering rights, with orders, spend and how seldom they order over
+    the last ``months`` Oslo months, this one included (two queries, on the monthly cells). Orders
+    count by the one spend rule, sandboxes never."""
+    first = Month.of_instant(now or utcnow())
+    for _i in range(months - 1):
+        first = Month(first.year - (first.month == 1), (first.month - 2) % 12 + 1)
     unit_ids = [u.id for u in units]
     by_id = {u.id: u for u in units}
     people: dict[tuple[int, int], User] = {
@@ -546,15 +640,13 @@ def orderer_stats(units: list[Unit], *, months: int = 12, now: datetime | None =
             .where(RoleAssignment.role == Role.ORDERER, RoleAssignment.unit_id.in_(unit_ids)))
         if unit_id is not None}
     organisation_id = units[0].organisation_id if units else 0
-    where = (Order.organisation_id == organisation_id, Order.organisation_id.in_(real_organisation_ids()),
-             Order.submitted_at >= since, Order.status.in_(SPEND_COMMITTING), Order.unit_id.in_(unit_ids))
-
-    def count() -> dict[tuple[int, int], tuple[int, datetime | None, Decimal]]:
-        return {(u, o): (n, last, spend) for u, o, n, last, spend in db.session.execute(
-            select(Order.unit_id, Order.orderer_id, func.count(Order.id), func.max(Order.submitted_at),
-                   _money_sum(Order.total)).where(*where).group_by(Order.unit_id, Order.orderer_id))}
-
-    counts = cached(("orderers", tuple(unit_ids), since.date(), months), organisation_id, count)
+    ensure_order_months(organisation_id)
+    counts = {(u, o): (int(n), last, spend) for u, o, n, last, spend in db.session.execute(
+        select(OrderMonth.unit_id, OrderMonth.orderer_id, func.sum(OrderMonth.orders),
+               func.max(OrderMonth.last_order_at), _money_sum(OrderMonth.spend))
+        .where(OrderMonth.organisation_id == organisation_id, OrderMonth.unit_id.in_(unit_ids),
+               OrderMonth.organisation_id.in_(real_organisation_ids()), OrderMonth.month >= first.first_day())
+        .group_by(OrderMonth.unit_id, OrderMonth.orderer_id))}
     result: dict[int, list[OrdererStats]] = {u.id: [] for u in units}
     for (unit_id, user_id), user in people.items():
         n, last, spend = counts.get((unit_id, user_id), (0, None, ZERO))
