@@ -3,17 +3,13 @@ roles that use it: no serious or critical axe-core finding, and no sideways scro
 (WCAG 1.4.10). tests/web/test_every_page_is_scanned.py keeps the list complete."""
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from browsing import assert_accessible, log_in
 from playwright.sync_api import Page
 from scanned_pages import ANON, ERROR_PAGES, PAGES
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from test_authorization_matrix import RULES, _build, _url  # noqa: E402
+from web.test_authorization_matrix import RULES, _build, _url
 
 pytestmark = pytest.mark.browser
 

@@ -7,13 +7,8 @@ machine as soon as a page is added without a scan.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+from browser.scanned_pages import PAGES
 from test_authorization_matrix import ANON, ORDERER, RULES, R, _build, _url
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-from scanned_pages import PAGES  # noqa: E402
 
 HOW_TO = ("add a line to PAGES in tests/browser/scanned_pages.py, e.g. "
           '"{endpoint}": scan({role}), so tests/browser/test_every_page.py scans it with axe-core')
