@@ -17,8 +17,8 @@ from ehf.errors import EhfError
 from ehf.findings import Finding
 from ehf.namespaces import CBC
 from ehf.profiles import EHF_ADVANCED_ORDERING_PROFILE
+from ehf.rules import billing, t01, t16, t19, t58, t76, t110
 from ehf.rules import ehf as ehf_rules
-from ehf.rules import t01, t16, t19, t58, t76, t110
 from ehf.rules.engine import RuleSet
 from ehf.sbdh import unwrap
 from ehf.xmlsafe import parse_bytes
@@ -59,6 +59,9 @@ register("OrderResponse", t110.RULES, customization_prefix=t110.CUSTOMIZATION_PR
 register("DespatchAdvice", t16.RULES, customization_prefix=t16.CUSTOMIZATION_PREFIX)
 register("Catalogue", t19.RULES, customization_prefix=t19.CUSTOMIZATION_PREFIX)
 register("ApplicationResponse", t58.RULES, customization_prefix=t58.CUSTOMIZATION_PREFIX)
+# Billing (Peppol BIS Billing 3 = EHF Billing 3.0): the ordering and matching rules, ehf/rules/billing.py
+register("Invoice", billing.RULES, customization_prefix=billing.CUSTOMIZATION_PREFIX)
+register("CreditNote", billing.RULES, customization_prefix=billing.CUSTOMIZATION_PREFIX)
 
 # EHF documents (CustomizationID "...:extended:urn:fdc:anskaffelser.no:2019:ehf:spec:3.0") are
 # checked by the EHF rule sets instead of the Peppol ones, as DFØ's validator does.
