@@ -53,6 +53,7 @@ T = TypeVar("T")
 ZERO = Decimal("0.00")
 CHUNK = 5000
 CACHE_SIZE = 256
+LEAD_TIME_HORIZON = timedelta(days=92)  # decisions on orders older than this are not approval lead time any more
 
 
 # ------------------------------------------------------------------ a cache that knows when it is stale
@@ -581,6 +582,8 @@ def _approval_lead_times(organisation_id: int, unit_ids: Sequence[int],
         .join(User, User.id == ApprovalDecision.approver_id).join(Unit, Unit.id == Order.unit_id)
         .where(Order.organisation_id == organisation_id, Order.organisation_id.in_(real_organisation_ids()),
                Order.unit_id.in_(unit_ids),
+               # through the orders' index: a decision comes after its order, and within LEAD_TIME_HORIZON
+               Order.submitted_at >= period.start - LEAD_TIME_HORIZON, Order.submitted_at < period.end,
                ApprovalDecision.decided_at >= period.start, ApprovalDecision.decided_at < period.end)).all()
     by_approver: dict[str, list[float]] = defaultdict(list)
     by_unit: dict[str, list[float]] = defaultdict(list)
