@@ -16,24 +16,14 @@ from webshop.charts import Series
 from webshop.extensions import db
 from webshop.lab import courses, results, stats
 from webshop.lab.models import Course
-from webshop.orgs.models import Role
 from webshop.views_support import requires
 
 bp = Blueprint("lab_results", __name__, template_folder="templates", url_prefix="/opplaering/kurs")
 
 
-def is_trainer(user) -> bool:
-    return user.has_role(Role.TRAINER)
-
-
-def can_see_course(user, course: Course) -> bool:
-    """A trainer sees the courses of their own municipality."""
-    return is_trainer(user) and course.organisation_id == user.organisation_id
-
-
 def _course(course_id: int) -> Course:
     course = db.session.get(Course, course_id)
-    if course is None or not can_see_course(current_user, course):
+    if course is None or not courses.can_manage_course(current_user, course):
         abort(404)
     return course
 
@@ -85,7 +75,7 @@ def _summary(course: Course) -> results.CourseResults:
 
 
 @bp.get("/<int:course_id>/resultater")
-@requires(is_trainer)
+@requires(courses.can_run_courses)
 def show(course_id: int):
     course = _course(course_id)
     summary = _summary(course)
@@ -94,7 +84,7 @@ def show(course_id: int):
 
 
 @bp.get("/<int:course_id>/utskrift")
-@requires(is_trainer)
+@requires(courses.can_run_courses)
 def printable(course_id: int):
     course = _course(course_id)
     summary = _summary(course)
@@ -103,7 +93,7 @@ def printable(course_id: int):
 
 
 @bp.get("/<int:course_id>/resultater.csv")
-@requires(is_trainer)
+@requires(courses.can_run_courses)
 def csv(course_id: int):
     course = _course(course_id)
     return Response(results.csv_text(course), mimetype="text/csv",
@@ -111,7 +101,7 @@ def csv(course_id: int):
 
 
 @bp.get("/<int:course_id>/direkte")
-@requires(is_trainer)
+@requires(courses.can_run_courses)
 def live(course_id: int):
     course = _course(course_id)
     rows = results.live(course, planned=lambda p: len(courses.planned_tasks(p)))

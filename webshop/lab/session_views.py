@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from webshop.forms import EmptyForm
@@ -25,8 +26,8 @@ from webshop.views_support import transaction
 
 bp = Blueprint("lab_session", __name__, template_folder="templates", url_prefix="/opplaering/deltaker")
 
-SEQ_CHOICES = [(str(n), str(n)) for n in range(1, 8)]
-SUS_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+SEQ_CHOICES = [SelectChoice(str(n), str(n)) for n in range(1, 8)]
+SUS_CHOICES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 SUS_ITEMS = (
     _l("Jeg tror jeg kommer til å bruke dette systemet ofte."),
     _l("Jeg syns systemet var unødvendig komplisert."),
