@@ -221,6 +221,15 @@ RULES: dict[str, Rule] = {
     "lab_results.printable": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999"}),
     "lab_results.csv": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999"}),
     "lab_results.live": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999"}),
+    # the trainer's pages of the training lab (issue 12): trainers only; a course of another municipality is 404
+    # (tests/lab/test_views.py), and a participant (a sandbox user) is no trainer
+    "lab.index": R(TRAINER),
+    "lab.create": R(TRAINER),
+    "lab.library": R(TRAINER),
+    "lab.show": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999"}),
+    "lab.cards": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999"}),
+    "lab.reset": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999", "participant_id": "1"}),
+    "lab.delete": R(deny="403", deny_roles={TRAINER: "404"}, params={"course_id": "999999"}),
 }
 # Where the rule differs by method (a page anyone of the group may read, a change only some may make).
 METHOD_RULES: dict[tuple[str, str], Rule] = {

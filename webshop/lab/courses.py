@@ -30,7 +30,7 @@ from webshop.lab.rules import (
     counterbalanced_orders,
     participant_code,
 )
-from webshop.orgs.models import Organisation, User
+from webshop.orgs.models import Organisation, Role, User
 from webshop.orgs.scoping import NORMAL, SandboxSettings
 
 log = logging.getLogger(__name__)
@@ -277,3 +277,28 @@ def participant_of(user: User) -> Participant | None:
 def courses_of(organisation_id: int) -> list[Course]:
     return list(db.session.scalars(select(Course).where(Course.organisation_id == organisation_id)
                                    .order_by(Course.held_on.desc(), Course.id.desc())))
+
+
+# ---------------------------------------------------------------- who may
+
+
+def can_run_courses(user: User) -> bool:
+    """Trainers run the courses of their own municipality (never from inside a sandbox)."""
+    return bool(user.is_authenticated and user.has_role(Role.TRAINER) and not user.organisation.is_sandbox)
+
+
+def can_manage_course(user: User, course: Course) -> bool:
+    return can_run_courses(user) and course.organisation_id == user.organisation_id
+
+
+def new_passwords(course: Course) -> list[Login]:
+    """New passwords for every participant of the course (for printing the login cards again):
+    the old ones stop working. Returned in participant order."""
+    logins = []
+    for participant in course.participants:
+        password = new_password()
+        participant.user.set_password(password)
+        keys = participant.condition.key if participant.condition else (participant.condition_order or "")
+        logins.append(Login(participant.code, participant.user.email, password, keys))
+    db.session.flush()
+    return logins
