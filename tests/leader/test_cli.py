@@ -29,3 +29,21 @@ def test_a_bad_file_imports_nothing(app, world, store, tmp_path):
     assert store.scalar(select(func.count()).select_from(SpendRecord)) == 0
     missing = app.test_cli_runner().invoke(args=["spend", "import", str(bad), "--organisation", "nowhere"])
     assert missing.exit_code == 1 and "No organisation 'nowhere'." in missing.output
+
+
+def test_rebuild_sums_the_cells_again(app, world, store):
+    from datetime import UTC, datetime
+
+    from webshop.leader.models import OrderMonth
+    from webshop.orders.models import Order
+    from webshop.orders.rules import OrderStatus
+
+    store.add(Order(organisation_id=world.org.id, unit_id=world.school.id, supplier_id=world.supplier.id,
+                    orderer_id=world.orderer.id, status=OrderStatus.SENT, total=Decimal("99.00"),
+                    vat_total=Decimal(0), submitted_at=datetime(2026, 5, 31, 22, 30, tzinfo=UTC)))  # June in Oslo
+    store.commit()
+    result = app.test_cli_runner().invoke(args=["spend", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Lia kommune: monthly figures rebuilt." in result.output
+    assert [(c.month.isoformat(), c.orders, c.spend) for c in store.scalars(select(OrderMonth))] == [
+        ("2026-06-01", 1, Decimal("99.00"))]

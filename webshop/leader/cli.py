@@ -1,4 +1,5 @@
-"""`flask spend import FILE --organisation KEY`: an accounting export, all rows or none."""
+"""`flask spend import FILE --organisation KEY` (an accounting export, all rows or none) and
+`flask spend rebuild` (the monthly cells of every municipality, e.g. after the migration)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,3 +37,14 @@ def import_command(file: Path, organisation_key: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Imported {record.rows} rows ({record.total} NOK) for {organisation.name}.")
+
+
+@click.command("rebuild")
+@with_appcontext
+def rebuild_command() -> None:
+    """Sum the leader's monthly cells again for every municipality (after the migration, or a restore)."""
+    for organisation in db.session.scalars(select(Organisation).where(Organisation.is_sandbox.is_(False))):
+        services.rebuild_order_months(organisation.id)
+        services.refresh_spend_months(organisation.id)
+        db.session.commit()
+        click.echo(f"{organisation.name}: monthly figures rebuilt.")

@@ -19,7 +19,7 @@ from webshop.dbtypes import utcnow
 from webshop.extensions import csrf, db
 from webshop.leader import services, tables
 from webshop.leader.access import adoption_units, can_manage_spend, can_view_adoption, sees_every_unit
-from webshop.leader.cli import import_command
+from webshop.leader.cli import import_command, rebuild_command
 from webshop.leader.forms import CostCentreForm, ProposalForm, SettingsForm, SpendImportForm, UnitGoalForm
 from webshop.leader.rules import Month, SpendFileInvalid, months_between
 from webshop.leader.services import Period
@@ -30,6 +30,7 @@ from webshop.views_support import requires, transaction
 
 bp = Blueprint("leader", __name__, template_folder="templates", cli_group="spend")
 bp.cli.add_command(import_command)  # flask spend import FILE --organisation KEY
+bp.cli.add_command(rebuild_command)  # flask spend rebuild
 bp.add_app_template_global(can_view_adoption)  # the nav entry
 bp.add_app_template_global(why_line)  # the orderer's "why" (leader/_why.html)
 MAX_MONTHS = 60
