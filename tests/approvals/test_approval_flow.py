@@ -254,7 +254,7 @@ def test_statistics_and_fewer_orderers_proposal(world, people, place, login_as, 
     stats = page_text(coordinator.get("/leder/bestillere"))
     assert "Ola Orderer" in stats and "sjelden" in stats
     text = page_text(coordinator.get(f"/admin/enheter/{world.school.id}?antall=1"))
-    assert "hadde 1 bestillere i stedet for 2" in text and "Mister bestillerrett: Siri Both" in text
+    assert "hadde 1 bestiller i stedet for 2" in text and "Mister bestillerrett: Siri Both" in text
     assert coordinator.get(f"/admin/enheter/{world.school.id}?antall=0").status_code == 400
 
 

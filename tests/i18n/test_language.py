@@ -16,7 +16,7 @@ TRANSLATIONS = Path(webshop.__file__).resolve().parent / "translations"
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 EN_MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
 
-EN_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2}, \d{1,2}:\d{2}\s?[AP]M")  # 3/5/26, 2:07 PM
+EN_DATE = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\b")  # 5 Mar 2026, 14:07, not 3/5/26, 2:07 PM
 NB_DATE = re.compile(r"\b\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}\b")  # 05.03.2026, 14:07
 
 
