@@ -39,6 +39,7 @@ migrate: install secret-key
 
 seed: migrate
 	$(FLASK) seed demo
+	$(FLASK) lab demo
 
 ## Start the app on SQLite with the demo data at http://127.0.0.1:5000
 run: seed

@@ -97,7 +97,7 @@ def spec_from_toml(data: dict[str, Any]) -> CourseSpec:
         manual={str(k).upper(): str(v).upper() for k, v in (course.get("manual") or {}).items()})
 
 
-def _owner(trainer_email: str | None) -> tuple[Organisation, User | None]:
+def owner_of(trainer_email: str | None) -> tuple[Organisation, User | None]:
     if trainer_email:
         trainer = db.session.scalar(select(User).where(User.email == trainer_email.strip().lower()))
         if trainer is None or not trainer.has_role(Role.TRAINER):
@@ -121,7 +121,7 @@ def create_command(file: Path) -> None:
         raise click.ClickException(f"{file}: {exc}") from exc
     try:
         spec = spec_from_toml(data)
-        organisation, trainer = _owner((data.get("course") or {}).get("trainer"))
+        organisation, trainer = owner_of((data.get("course") or {}).get("trainer"))
         course, logins = create_course(spec, organisation=organisation, by=trainer)
     except (CourseError, KeyError, TypeError, ValueError) as exc:
         db.session.rollback()
@@ -154,3 +154,20 @@ def results_command(course_id: int, as_csv: bool) -> None:
         for difference in exercise.differences:
             for sentence in difference.sentences:
                 click.echo(f"  {sentence}")
+
+
+@lab_cli.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo course (curated against raw catalogue); print its id and the participants' logins."""
+    from seed.lab import load_lab_demo  # lazy: the demo data loads only for this command
+
+    try:
+        course, logins = load_lab_demo()
+    except CourseError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Demokurs {course.id}: {course.name} (kursholder trond.bakken@example.no)")
+    for code, login, password in logins:
+        click.echo(f"  {code} {login:45} {password}")
