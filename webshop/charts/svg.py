@@ -24,6 +24,7 @@ GRID = "#d7dbe0"
 NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 TICKS = 4
 MAX_LABEL = 14
+MAX_KEY = 28  # legend entries have the width of the chart to share
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,11 @@ def _legend(series: Sequence[Series], with_target: bool, target_label: str) -> l
     if len(entries) < 2:
         return parts
     for name, colour, cls in entries:
+        label = name if len(name) <= MAX_KEY else name[: MAX_KEY - 1] + "…"
         parts.append(f'<rect class="chart-key {cls}" x="{x}" y="8" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text class="chart-key-label" x="{x + 14}" y="17" font-size="11" fill="{INK}">'
-                     f'{escape(_short(name))}</text>')
-        x += 24 + 7 * len(_short(name))
+                     f'{escape(label)}</text>')
+        x += 24 + 6 * len(label)
     return parts
 
 
