@@ -12,6 +12,7 @@ potential, so one construction order can neither make nor break a share.
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -60,6 +61,7 @@ LEAD_TIME_HORIZON = timedelta(days=92)  # decisions on orders older than this ar
 
 
 _cache: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = OrderedDict()
+_cache_lock = threading.Lock()  # threaded servers share the cache
 
 
 def fingerprint(organisation_id: int | None) -> tuple[Any, ...]:
@@ -84,14 +86,16 @@ def cached(key: tuple[Any, ...], organisation_id: int | None, compute: Callable[
     if not current_app.config.get("LEADER_CACHE", not current_app.testing):
         return compute()
     mark = fingerprint(organisation_id)
-    hit = _cache.get(key)
-    if hit is not None and hit[0] == mark:
-        _cache.move_to_end(key)
-        return cast(T, hit[1])
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] == mark:
+            _cache.move_to_end(key)
+            return cast(T, hit[1])
     value = compute()
-    _cache[key] = (mark, value)
-    while len(_cache) > CACHE_SIZE:
-        _cache.popitem(last=False)
+    with _cache_lock:
+        _cache[key] = (mark, value)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
     return value
 
 
