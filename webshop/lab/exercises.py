@@ -18,16 +18,14 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from webshop.approvals.models import ApprovalDecision, Decision, PersonLimit
-from webshop.cart.models import CartLine
+from webshop.approvals.models import ApprovalDecision, Decision
 from webshop.catalogue.models import CatalogueItem, ItemNumber, ItemRequest
-from webshop.catalogue.services import orderable_filter
 from webshop.extensions import db
+from webshop.lab import start_states
 from webshop.lab.models import Attempt, Exercise, Participant
 from webshop.orders.models import Order, OrderLine
 from webshop.orders.rules import OrderStatus
-from webshop.orders.services import submit_cart
-from webshop.orgs.models import Role, Unit, User
+from webshop.orgs.models import Unit
 from webshop.supplier.models import OrderLineStatus
 
 log = logging.getLogger(__name__)
@@ -163,37 +161,9 @@ def save_own_exercise(organisation_id: int, *, title: str, find: str, quantity: 
 # ---------------------------------------------------------------- start states
 
 
-def _items_for(organisation_id: int, limit: int) -> list[CatalogueItem]:
-    return list(db.session.scalars(select(CatalogueItem).where(orderable_filter(organisation_id),
-                                                               CatalogueItem.price > 0)
-                                   .order_by(CatalogueItem.price.desc(), CatalogueItem.id).limit(limit)))
-
-
-def _colleague_orders(participant: Participant, unit: Unit, count: int) -> list[Order]:
-    """``count`` orders by a simulated colleague of the unit, submitted through the real cart."""
-    colleague = db.session.scalar(select(User).where(
-        User.organisation_id == participant.sandbox_organisation_id, User.id != participant.user_id,
-        User.roles.any(role=Role.ORDERER, unit_id=unit.id)).order_by(User.id).limit(1))
-    if colleague is None:
-        return []
-    orders = []
-    for item in _items_for(participant.sandbox_organisation_id, count):
-        db.session.add(CartLine(user_id=colleague.id, item_id=item.id, supplier_id=item.catalogue.agreement.supplier_id,
-                                quantity=Decimal(1)))
-        db.session.flush()
-        orders += submit_cart(colleague, unit_id=unit.id, note="Øvingsbestilling fra en kollega")
-    return orders
-
-
 def prepare_start_states(participant: Participant, unit: Unit) -> None:
-    """Put what the course's exercises start from into the participant's fresh sandbox."""
-    states = {ce.exercise.start_state for ce in participant.course.exercises}
-    if "limit_1000" in states:
-        db.session.add(PersonLimit(user_id=participant.user_id, unit_id=None, per_order=Decimal("1000"),
-                                   hard=False))
-    if "approver_queue" in states:
-        _colleague_orders(participant, unit, 3)
-    db.session.flush()
+    """Put what the course's exercises start from into the participant's fresh sandbox (start_states.py)."""
+    start_states.prepare(participant, unit, {ce.exercise.start_state for ce in participant.course.exercises})
 
 
 # ---------------------------------------------------------------- checks
