@@ -92,6 +92,7 @@ def test_a_running_exercise_counts_pages_submits_searches_help_and_errors(app, m
     assert client.get("/katalog?q=qqxyzzy").status_code == 200  # 3rd page view, a zero-result search
     assert client.get("/katalog?q=qqxyzzy&side=2").status_code == 200  # 4th page view, not a new search
     assert client.get("/opplaering/deltaker/oppgave").status_code == 200  # help opened (a lab page: no action)
+    assert client.get("/opplaering/deltaker").status_code == 200  # the list of exercises keeps the counts
     bad = client.post("/handlekurv/legg-til", data={"item_id": "999999", "quantity": "1"})  # 5th action
     assert bad.status_code in (302, 400, 404)
     assert client.post("/handlekurv/legg-til", data={"item_id": farin, "quantity": "1"}).status_code == 302  # 6th

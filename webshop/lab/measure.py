@@ -42,8 +42,11 @@ NOT_COUNTED_PREFIXES = ("lab_session.", "static", "health.")  # the task bar's o
 # --- the session marker --------------------------------------------------------------------------------
 
 def mark(participant_id: int, attempt_id: int | None) -> None:
-    """Remember in the session that this user is participant ``participant_id`` with ``attempt_id`` running."""
-    session[SESSION_KEY] = {"p": participant_id, "a": attempt_id}
+    """Remember in the session that this user is participant ``participant_id`` with ``attempt_id`` running
+    (the counts gathered so far stay while it is the same attempt)."""
+    marker = session.get(SESSION_KEY)
+    same = isinstance(marker, dict) and marker.get("a") == attempt_id and attempt_id is not None
+    session[SESSION_KEY] = {"p": participant_id, "a": attempt_id, "c": marker.get("c") if same else None}
 
 
 def marked_participant_id() -> int | None:
