@@ -32,6 +32,11 @@ from webshop.catalogue.models import (  # noqa: F401  (issue 5: curation, favour
     agreement_members,
 )
 from webshop.health.models import WorkerHeartbeat  # noqa: F401  (issue 14: worker heartbeats for /readyz)
+from webshop.invoices.models import (  # noqa: F401  (issue 17: supplier invoices and matching)
+    InvoiceTolerance,
+    SupplierInvoice,
+    SupplierInvoiceLine,
+)
 from webshop.lab.models import (  # noqa: F401  (issue 12: training lab)
     Attempt,
     Condition,

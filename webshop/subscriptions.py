@@ -11,11 +11,13 @@ from __future__ import annotations
 from webshop.approvals.services import route_submitted_order
 from webshop.cart.services import restore_returned_lines
 from webshop.delivery.outbox import queue_approved_order
+from webshop.invoices.services import on_billing_document, on_goods_received
 from webshop.lab.courses import settings_for_sandbox
 from webshop.leader.services import on_order_changed
 from webshop.orders import notices, signals
 from webshop.orgs.scoping import sandbox_settings_requested
 from webshop.supplier.followup import sync_after_send
+from webshop.supplier.inbound import billing_received
 from webshop.supplier.simulation import schedule_answers
 
 SUBSCRIPTIONS = (
@@ -34,6 +36,9 @@ SUBSCRIPTIONS = (
     (signals.sent, sync_after_send),
     # the built-in supplier simulator schedules its answers to the order it received
     (signals.sent, schedule_answers),
+    # invoices (issue 17): the inbound channel hands checked invoices to matching; a goods receipt matches again
+    (billing_received, on_billing_document),
+    (signals.received, on_goods_received),
     # the training lab says which condition a sandbox works under (catalogue variant, supplier behaviour)
     (sandbox_settings_requested, settings_for_sandbox),
     # the leader's view: the order's monthly cell is summed again after every status change (issue 13)

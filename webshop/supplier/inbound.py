@@ -14,12 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from blinker import Namespace
 from flask import current_app
 from sqlalchemy import func, select, update
 
 from ehf.despatch_advice import DespatchAdvice, parse_despatch_advice
 from ehf.errors import EhfError
 from ehf.findings import has_fatal
+from ehf.invoice import Invoice, is_billing_document, parse_invoice
 from ehf.order_response import OrderResponse, parse_order_response
 from ehf.validation import validate
 from webshop.dbtypes import utcnow
@@ -37,6 +39,9 @@ OSLO = ZoneInfo("Europe/Oslo")
 ORDER_NUMBER = re.compile(r"^IK-(\d{1,12})$")
 # What a sender is told about an order that does not exist, is another supplier's or was never sent.
 NOT_OURS = "Ukjent ordre: ordrenummeret i dokumentet er ikke en ordre vi har sendt til dere."
+# Invoices and credit notes (issue 17) come through this channel too. Once checked here (rules, sender, order,
+# duplicate), the invoice feature records and matches them: its receiver returns the outcome (a status).
+billing_received = Namespace().signal("billing-document-received")
 
 
 def receive(xml: bytes, *, source: str, sent_by_supplier_id: int | None = None) -> InboundDocument:
@@ -54,7 +59,15 @@ def _issued(day: date, at: time | None) -> datetime:
     return datetime.combine(day, at or time(0), tzinfo=OSLO).astimezone(UTC)
 
 
-def _parse(xml: bytes) -> OrderResponse | DespatchAdvice:
+def _parse(xml: bytes) -> OrderResponse | DespatchAdvice | Invoice:
+    try:
+        if is_billing_document(xml):
+            try:
+                return parse_invoice(xml)
+            except EhfError as invoice_error:
+                raise Quarantine(f"Ugyldig faktura: {invoice_error}") from None
+    except EhfError:
+        pass  # hostile or broken XML: the order response parser below says why
     try:
         return parse_order_response(xml)
     except EhfError as response_error:
@@ -97,10 +110,13 @@ def _order_for(document: InboundDocument, number: str | None, sender: str | None
     return order
 
 
-def _check_quantities(order: Order, parsed: OrderResponse | DespatchAdvice) -> None:
+def _check_quantities(order: Order, parsed: OrderResponse | DespatchAdvice | Invoice) -> None:
     """Every quantity in an answer lies between 0 and MAX_LINE_QUANTITY, and so does what the
     despatch advices for a line add up to: a typo or a hostile 1e12 never reaches the order."""
     maximum = Decimal(current_app.config.get("MAX_LINE_QUANTITY", 10_000))
+    if isinstance(parsed, Invoice):
+        _check_invoice_amounts(parsed, maximum)
+        return
     if isinstance(parsed, OrderResponse):
         given = [q for line in parsed.lines for q in (line.quantity, line.max_backorder_quantity) if q is not None]
     else:
@@ -120,6 +136,17 @@ def _check_quantities(order: Order, parsed: OrderResponse | DespatchAdvice) -> N
             if delivered[ref] > maximum:
                 raise Quarantine(f"Urimelig antall: levert antall på linje {ref} blir {delivered[ref]}, mer enn "
                                  f"{maximum}, det største antallet en ordrelinje kan ha.")
+
+
+def _check_invoice_amounts(invoice: Invoice, maximum: Decimal) -> None:
+    """An invoice's quantities lie between 0 and MAX_LINE_QUANTITY, its amounts under a trillion kroner."""
+    for line in invoice.lines:
+        if not 0 <= line.quantity <= maximum:
+            raise Quarantine(f"Urimelig antall {line.quantity}: et antall må være fra 0 til {maximum} per linje.")
+    amounts = [invoice.payable_amount, invoice.tax_exclusive_amount, invoice.tax_amount,
+               *(a for line in invoice.lines for a in (line.price, line.line_amount))]
+    if any(abs(a) >= Decimal("1e12") for a in amounts):
+        raise Quarantine("Urimelig beløp i fakturaen (over 1 000 milliarder).")
 
 
 def _is_duplicate(document: InboundDocument) -> bool:
@@ -148,22 +175,32 @@ def process(document: InboundDocument) -> None:
         except EhfError as exc:
             raise Quarantine(f"Dokumentet kan ikke kontrolleres: {exc}") from None
         order_id: str | None
-        if isinstance(parsed, OrderResponse):
+        if isinstance(parsed, Invoice):
+            document.kind, sender, order_id = parsed.kind.value, parsed.seller.endpoint_id, parsed.order_reference
+        elif isinstance(parsed, OrderResponse):
             document.kind, sender, order_id = "order_response", parsed.seller.endpoint_id, parsed.order_id
         else:
             document.kind, sender, order_id = "despatch_advice", parsed.supplier.endpoint_id, parsed.order_id
             order_id = order_id or next((line.order_id for line in parsed.lines if line.order_id), None)
         document.document_id = parsed.id[:200]
         document.sender_endpoint = (sender or "")[:60] or None
-        document.issued_at = _issued(parsed.issue_date, parsed.issue_time)
+        document.issued_at = _issued(parsed.issue_date, None if isinstance(parsed, Invoice) else parsed.issue_time)
         if has_fatal(findings):
             fatal = "; ".join(str(f) for f in findings if f.flag == "fatal")
             raise Quarantine(f"Dokumentet bryter EHF-reglene: {fatal}"[:2000])
+        if isinstance(parsed, Invoice) and not order_id:
+            raise Quarantine(f"Faktura uten ordrenummer (bestillerreferanse «{parsed.buyer_reference or ''}»): "
+                             "den kan ikke avstemmes mot en ordre.")
         order = _order_for(document, order_id, sender)
         _check_quantities(order, parsed)
         document.supplier_id = order.supplier_id
         if _is_duplicate(document):
             document.state, document.reason = InboundState.DUPLICATE, "Samme dokument er mottatt før; ingen endring."
+        elif isinstance(parsed, Invoice):
+            if not billing_received.receivers:
+                raise Quarantine("Fakturamottak er ikke slått på; fakturaen er ikke behandlet.")
+            billing_received.send(document, order=order, invoice=parsed)  # sets the outcome
+            document.state = InboundState.PROCESSED
         elif isinstance(parsed, OrderResponse):
             latest = _latest_response(order, document)
             if latest is not None and document.issued_at < latest:
