@@ -45,8 +45,9 @@ def mark(participant_id: int, attempt_id: int | None) -> None:
     """Remember in the session that this user is participant ``participant_id`` with ``attempt_id`` running
     (the counts gathered so far stay while it is the same attempt)."""
     marker = session.get(SESSION_KEY)
-    same = isinstance(marker, dict) and marker.get("a") == attempt_id and attempt_id is not None
-    session[SESSION_KEY] = {"p": participant_id, "a": attempt_id, "c": marker.get("c") if same else None}
+    kept = marker.get("c") if isinstance(marker, dict) and attempt_id is not None and marker.get("a") == attempt_id \
+        else None
+    session[SESSION_KEY] = {"p": participant_id, "a": attempt_id, "c": kept}
 
 
 def marked_participant_id() -> int | None:
