@@ -118,3 +118,23 @@ def test_a_trainer_saves_an_own_exercise_to_the_municipalitys_library(app, seede
     assert "Bestill kaffe" in trainer.get("/opplaering/oppgaver").get_data(as_text=True)
     # and it can be chosen for a course
     assert "Bestill kaffe" in trainer.get("/opplaering/kurs/ny").get_data(as_text=True)
+
+
+def test_invited_users_get_their_login_by_email(app, seeded_demo):
+    from pathlib import Path
+
+    from webshop.mail import outbox_dir
+
+    folder = Path(outbox_dir(app.config))
+    before = set(folder.glob("*.eml")) if folder.exists() else set()
+    trainer = _client(app, TRAINER, TRAINER_PASSWORD)
+    response = trainer.post("/opplaering/kurs/ny", data={**FORM, "participants": "1",
+                                                         "invite": "kari.nordmann@havbrekke.kommune.no\n"})
+    assert response.status_code == 200
+    cards = _cards(response.get_data(as_text=True))
+    assert sorted(code for code, *_rest in cards) == ["P01", "P02"]
+    invited = next(c for c in cards if c[0] == "P02")
+    mails = [f.read_text(encoding="utf-8") for f in set(folder.glob("*.eml")) - before]
+    assert len(mails) == 1
+    assert "To: kari.nordmann@havbrekke.kommune.no" in mails[0]
+    assert invited[2] in mails[0] and invited[3] in mails[0]

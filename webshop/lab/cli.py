@@ -40,7 +40,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from webshop.extensions import db
-from webshop.lab.courses import ConditionSpec, CourseError, CourseSpec, create_course
+from webshop.lab.courses import ConditionSpec, CourseError, CourseSpec, create_course, send_invitations
 from webshop.lab.models import Course
 from webshop.lab.results import csv_text, summarise
 from webshop.lab.rules import Assignment, CatalogueRange, CatalogueVariant, Design, OrderingAuthority, TemplateKey
@@ -127,6 +127,7 @@ def create_command(file: Path) -> None:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
+    send_invitations(course, logins)
     click.echo(course.id)
     for login in logins:
         click.echo(f"{login.login} {login.password}")

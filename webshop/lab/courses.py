@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask import has_request_context, url_for
 from sqlalchemy import select, update
 
-from webshop import audit
+from webshop import audit, mail
 from webshop.extensions import db
 from webshop.lab import exercises, sandboxes
 from webshop.lab.models import Attempt, Condition, Course, CourseExercise, Exercise, Participant
@@ -75,6 +76,7 @@ class Login:
     login: str
     password: str
     condition: str
+    invited_email: str | None = None
 
 
 def new_password() -> str:
@@ -148,7 +150,7 @@ def create_course(spec: CourseSpec, *, organisation: Organisation, by: User | No
         participant = _add_participant(course, template, code=code, password=password, email=email,
                                        condition=by_key[order[0]],
                                        order=order if spec.design is Design.WITHIN else None)
-        logins.append(Login(code, participant.user.email, password, order))
+        logins.append(Login(code, participant.user.email, password, order, email))
     audit.record("lab_course_created", by=by, organisation_id=organisation.id,
                  comment=f"{course.name}: {total} deltakere, betingelser {', '.join(keys)}")
     db.session.flush()
@@ -277,6 +279,21 @@ def participant_of(user: User) -> Participant | None:
 def courses_of(organisation_id: int) -> list[Course]:
     return list(db.session.scalars(select(Course).where(Course.organisation_id == organisation_id)
                                    .order_by(Course.held_on.desc(), Course.id.desc())))
+
+
+def _login_address() -> str:
+    return url_for("auth.login", _external=True) if has_request_context() else "innloggingssiden"
+
+
+def send_invitations(course: Course, logins: list[Login]) -> int:
+    """E-mail each participant invited by address their login (after the course is committed)."""
+    mails = [mail.message(login.invited_email, f"Kurs: {course.name}",
+                          f"Du er med på kurset «{course.name}» {course.held_on:%d.%m.%Y}.\n\n"
+                          f"Logg inn på {_login_address()} med\n"
+                          f"  e-postadresse: {login.login}\n  passord: {login.password}\n\n"
+                          "Du øver i din egen øvingskommune: ingenting du bestiller går til en ekte leverandør.\n")
+             for login in logins if login.invited_email]
+    return mail.send(mails)
 
 
 # ---------------------------------------------------------------- who may

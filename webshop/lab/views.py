@@ -79,6 +79,7 @@ def create():
         db.session.rollback()
         return render_template("lab/create.html", form=form, errors=[str(exc)]), 400
     db.session.commit()
+    courses.send_invitations(course, logins)
     return _cards(course, logins)
 
 
