@@ -76,3 +76,11 @@ def counterbalanced_orders(n: int, condition_keys: Sequence[str], rng: random.Ra
     if len(orders) > 24:
         orders = rng.sample(orders, 24)
     return balanced_assignment(n, orders, rng)
+
+
+def orgnr_check_digit(first8: str) -> int | None:
+    """The MOD11 check digit of a Norwegian organisation number (None: no valid number starts so).
+    A sandbox gets a valid number because its EHF orders are built and checked for real."""
+    remainder = sum(int(d) * w for d, w in zip(first8, (3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+    digit = 11 - remainder
+    return 0 if digit == 11 else None if digit == 10 else digit

@@ -26,7 +26,7 @@ from sqlalchemy import Table, delete, insert, or_, select, update
 from webshop.approvals.models import ApprovalPolicy, ApprovalTier, UnitBudget
 from webshop.catalogue.models import agreement_members
 from webshop.extensions import db
-from webshop.lab.rules import OrderingAuthority
+from webshop.lab.rules import OrderingAuthority, orgnr_check_digit
 from webshop.orgs.models import Organisation, Role, RoleAssignment, Unit, User
 
 log = logging.getLogger(__name__)
@@ -62,13 +62,6 @@ def template_for(key: str, own: Organisation) -> Organisation:
     if own.is_sandbox:
         raise SandboxError("a sandbox cannot be the template of another sandbox")
     return own
-
-
-def orgnr_check_digit(first8: str) -> int | None:
-    """The MOD11 check digit of a Norwegian organisation number (None: no valid number starts so)."""
-    remainder = sum(int(d) * w for d, w in zip(first8, (3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
-    digit = 11 - remainder
-    return 0 if digit == 11 else None if digit == 10 else digit
 
 
 def _free_orgnr() -> str:
