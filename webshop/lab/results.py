@@ -157,9 +157,12 @@ def _cell(condition: Condition, course_exercise: CourseExercise, attempts: list[
                 course_exercise.phone_seconds)
 
 
-def summarise(course: Course, *, gettext: stats.Gettext | None = None) -> CourseResults:
-    """The course's figures per exercise and condition, the differences and the SUS scores."""
+def summarise(course: Course, *, gettext: stats.Gettext | None = None,
+              num: stats.Number | None = None) -> CourseResults:
+    """The course's figures per exercise and condition, the differences and the SUS scores; the sentences
+    through ``gettext`` with numbers written by ``num`` (both default to plain Norwegian)."""
     say = gettext or stats._identity
+    write = num or stats._num
     attempts = _attempts(course)
     results = []
     for course_exercise in course.exercises:
@@ -179,9 +182,9 @@ def summarise(course: Course, *, gettext: stats.Gettext | None = None) -> Course
                                     _seqs(attempts, course_exercise, other.condition)), [])
             a, b = first.condition.name, other.condition.name
             difference.sentences.extend([
-                stats.sentence("success", difference.success, a=a, b=b, _=say),
-                stats.sentence("time", difference.time, a=a, b=b, _=say),
-                stats.sentence("seq", difference.seq, a=a, b=b, _=say)])
+                stats.sentence("success", difference.success, a=a, b=b, _=say, num=write),
+                stats.sentence("time", difference.time, a=a, b=b, _=say, num=write),
+                stats.sentence("seq", difference.seq, a=a, b=b, _=say, num=write)])
             exercise_results.differences.append(difference)
         results.append(exercise_results)
     sus = _sus(course)
@@ -190,7 +193,8 @@ def summarise(course: Course, *, gettext: stats.Gettext | None = None) -> Course
         for later in sus[1:]:
             assert later.condition is not None and sus[0].condition is not None
             sus_sentences.append(stats.sentence("sus", stats.compare_means(sus[0].scores, later.scores),
-                                                a=sus[0].condition.name, b=later.condition.name, _=say))
+                                                a=sus[0].condition.name, b=later.condition.name, _=say,
+                                                num=write))
     return CourseResults(course, results, sus, sus_sentences)
 
 

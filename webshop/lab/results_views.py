@@ -70,8 +70,12 @@ def _charts(summary: results.CourseResults) -> dict[str, object]:
             "seq_benchmark": Decimal(str(stats.SEQ_BENCHMARK))}
 
 
+def _number(value: float, decimals: int) -> str:
+    return str(format_decimal(round(value, decimals), format="#,##0." + "0" * decimals if decimals else "#,##0"))
+
+
 def _summary(course: Course) -> results.CourseResults:
-    return results.summarise(course, gettext=_)
+    return results.summarise(course, gettext=_, num=_number)
 
 
 @bp.get("/<int:course_id>/resultater")

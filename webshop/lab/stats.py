@@ -192,33 +192,37 @@ def _group_size(c: Comparison) -> str:
     return str(c.n_a) if c.n_a == c.n_b else f"{c.n_a}/{c.n_b}"
 
 
-def sentence(measure: str, c: Comparison, *, a: str, b: str, _: Gettext = _identity) -> str:
+Number = Callable[[float, int], str]
+
+
+def sentence(measure: str, c: Comparison, *, a: str, b: str, _: Gettext = _identity, num: Number = _num) -> str:
     """One sentence in plain Norwegian for the trainer: which condition did better on ``measure``
     ("success", "time", "seq" or "sus"), by how much, and how sure we can be, e.g. «Med 6 per gruppe
     kan vi ikke si om B er raskere eller tregere enn A: B brukte 0,8 ganger så lang tid (kan ligge
-    mellom 0,4 og 1,6).» ``_`` is the caller's gettext (flask_babel's in a request)."""
+    mellom 0,4 og 1,6).» ``_`` is the caller's gettext (flask_babel's in a request), ``num(value,
+    decimals)`` writes a number (default: a decimal comma)."""
     n = _group_size(c)
     if c.estimate is None or c.interval is None:
         return _("Med %(n)s per gruppe er det for få målinger til å sammenligne %(a)s og %(b)s.", n=n, a=a, b=b)
     low, high = c.interval.low, c.interval.high
     if measure == "time":
         span = _("%(b)s brukte %(est)s ganger så lang tid som %(a)s (kan ligge mellom %(low)s og %(high)s)",
-                 b=b, a=a, est=_num(c.estimate, 2), low=_num(low, 2), high=_num(high, 2))
+                 b=b, a=a, est=num(c.estimate, 2), low=num(low, 2), high=num(high, 2))
         better = c.estimate < 1
         verdict = _("%(b)s er raskere enn %(a)s") if better else _("%(b)s er tregere enn %(a)s")
     elif measure == "success":
         span = _("forskjellen i andel som lyktes er %(est)s prosentpoeng (kan ligge mellom %(low)s og %(high)s)",
-                 est=_num(100 * c.estimate), low=_num(100 * low), high=_num(100 * high))
+                 est=num(100 * c.estimate, 0), low=num(100 * low, 0), high=num(100 * high, 0))
         better = c.estimate > 0
         verdict = _("flere lyktes med %(b)s enn med %(a)s") if better else _("færre lyktes med %(b)s enn med %(a)s")
     else:
         label = _("SEQ") if measure == "seq" else _("SUS")
         span = _("%(b)s fikk %(est)s poeng mer på %(label)s enn %(a)s (kan ligge mellom %(low)s og %(high)s)",
-                 b=b, a=a, est=_num(c.estimate, 1), label=label, low=_num(low, 1), high=_num(high, 1))
+                 b=b, a=a, est=num(c.estimate, 1), label=label, low=num(low, 1), high=num(high, 1))
         better = c.estimate > 0
         verdict = _("%(b)s oppleves som lettere enn %(a)s") if better else _("%(b)s oppleves som tyngre enn %(a)s")
     verdict = verdict % {"a": a, "b": b}
-    p = f"p = {_num(c.p_value, 2)}" if c.p_value is not None and c.p_value >= 0.01 else "p < 0,01"
+    p = f"p = {num(c.p_value, 2)}" if c.p_value is not None and c.p_value >= 0.01 else f"p < {num(0.01, 2)}"
     if c.significant:
         return _("Med %(n)s per gruppe: %(verdict)s, og det er neppe tilfeldig (%(p)s); %(span)s.",
                  n=n, verdict=verdict, p=p, span=span)
