@@ -131,3 +131,24 @@ def test_two_courses_sandboxes_never_see_each_other(app, make_course):
     assert other.get(f"/ordrer/{order.id}").status_code == 404
     assert order.number not in other.get("/ordrer").get_data(as_text=True)
     assert not re.search(rf"\b{order.number}\b", other.get("/").get_data(as_text=True))
+
+
+def test_limited_range_condition_offers_only_the_municipalitys_core_list(app, make_course):
+    from webshop.lab.courses import ConditionSpec
+    from webshop.lab.rules import CatalogueRange
+    from webshop.orders.models import OrderLine
+
+    spec = two_condition_spec(participants=2, conditions=[
+        ConditionSpec("A", "Hele sortimentet"),
+        ConditionSpec("B", "Kjernesortiment", catalogue_range=CatalogueRange.LIMITED)])
+    _course, logins = make_course(spec, seed=4)
+    with app.app_context():
+        fjellbygd = db.session.scalar(select(Organisation).where(Organisation.key == "fjellbygd"))
+        ordered = set(db.session.scalars(select(OrderLine.name).join(Order).where(
+            Order.organisation_id == fjellbygd.id, OrderLine.item_id.is_not(None))))
+    assert "Farin 1 kg" in ordered and not any("Knekkebrød" in name for name in ordered)
+    full = _login(app, _by_condition(logins)["A"])
+    limited = _login(app, _by_condition(logins)["B"])
+    assert "Knekkebrød Wasa Husman" in full.get("/katalog?q=knekkebrød").get_data(as_text=True)
+    assert "Knekkebrød Wasa Husman" not in limited.get("/katalog?q=knekkebrød").get_data(as_text=True)
+    assert "Farin 1 kg" in limited.get("/katalog?q=farin").get_data(as_text=True)  # Fjellbygd orders it: in the list

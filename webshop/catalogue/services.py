@@ -149,10 +149,14 @@ class Live:
     catalogues: list[LiveCatalogue]
     synonyms: dict[str, list[list[str]]]
     raw_names: bool = False  # a training sandbox under the "raw catalogue" condition: the supplier's own names
+    only_keys: frozenset[str] | None = None  # a training sandbox under the "limited range" condition
 
     def keys(self, supplier_id: int | None = None) -> list[tuple[str, int]]:
         return [(c.index_key, c.index_generation) if c.index_key else (c.search_key or "", c.generation)
                 for c in self.catalogues if supplier_id in (None, c.supplier_id)]
+
+    def narrowed(self, filters: search_index.Filters) -> search_index.Filters:
+        return filters if self.only_keys is None else replace(filters, only_keys=self.only_keys)
 
     def stale(self) -> dict[int, int]:
         """Older catalogue id -> live catalogue id, for every catalogue read from an older version's index."""
@@ -194,8 +198,10 @@ def live_for(organisation_id: int) -> Live:
         return Live([], {})
     collaboration_id, count, last = rows[0][0], rows[0][1], rows[0][2]
     catalogues = [LiveCatalogue(r[3], r[4], r[5], r[6], r[7] or 0) for r in rows if r[3] is not None]
-    if rows[0][8] and sandbox_settings(organisation_id).raw_catalogue:  # training lab: no synonyms, raw names
-        return Live(ensure_keys(catalogues), {}, raw_names=True)
+    if rows[0][8]:  # a training sandbox: the lab's condition (no synonyms and raw names, a limited range)
+        lab = sandbox_settings(organisation_id)
+        synonyms = {} if lab.raw_catalogue else _cached_synonyms(collaboration_id, (count, last))
+        return Live(ensure_keys(catalogues), synonyms, raw_names=lab.raw_catalogue, only_keys=lab.range_keys)
     return Live(ensure_keys(catalogues), _cached_synonyms(collaboration_id, (count, last)))
 
 
@@ -251,8 +257,8 @@ def find(organisation_id: int, query: str, *, offset: int = 0, limit: int = 25, 
     """The ranked hits (item ids) for ``query`` in the organisation's live catalogues (or in ``live``)."""
     facets = facets or Facets()
     live = live or live_for(organisation_id)
-    tantivy_query = search_index.build_query(query, live.synonyms, facets.filters(include_hidden=include_hidden),
-                                             boost_keys)
+    filters = live.narrowed(facets.filters(include_hidden=include_hidden))
+    tantivy_query = search_index.build_query(query, live.synonyms, filters, boost_keys)
     found = search_index.run(indexes(), live.keys(facets.supplier_id), tantivy_query, offset=offset, limit=limit)
     return translate_stale_hits(found, live.stale()), live
 
@@ -357,14 +363,16 @@ def _facet_lists(live: Live, query: str, facets: Facets, include_hidden: bool) -
     """Counts for the supplier choices (each live catalogue is one agreement, so one supplier) and the
     UNSPSC segments; each facet is counted with the other choices applied but not its own."""
     without_supplier = Facets(None, facets.category, facets.eco, facets.price_min, facets.price_max)
-    q = search_index.build_query(query, live.synonyms, without_supplier.filters(include_hidden=include_hidden))
+    filters = live.narrowed(without_supplier.filters(include_hidden=include_hidden))
+    q = search_index.build_query(query, live.synonyms, filters)
     per_index = search_index.counts_per_index(indexes(), live.keys(), q)
     suppliers: dict[int, tuple[str, int]] = {}
     for c in live.catalogues:
         name, n = suppliers.get(c.supplier_id, (c.supplier_name, 0))
         suppliers[c.supplier_id] = (name, n + per_index.get(c.search_key or "", 0))
     without_category = Facets(facets.supplier_id, None, facets.eco, facets.price_min, facets.price_max)
-    q = search_index.build_query(query, live.synonyms, without_category.filters(include_hidden=include_hidden))
+    filters = live.narrowed(without_category.filters(include_hidden=include_hidden))
+    q = search_index.build_query(query, live.synonyms, filters)
     segments = search_index.facet_counts(indexes(), live.keys(facets.supplier_id), q, "segment")
     return {
         "supplier": [(str(sid), name, n) for sid, (name, n) in suppliers.items()],

@@ -17,6 +17,7 @@ from flask import has_request_context, url_for
 from sqlalchemy import select, update
 
 from webshop import audit, mail
+from webshop.catalogue.models import Catalogue, CatalogueItem
 from webshop.extensions import db
 from webshop.lab import exercises, sandboxes
 from webshop.lab.models import Attempt, Condition, Course, CourseExercise, Exercise, Participant
@@ -31,8 +32,10 @@ from webshop.lab.rules import (
     counterbalanced_orders,
     participant_code,
 )
+from webshop.orders.models import Order, OrderLine
 from webshop.orgs.models import Organisation, Role, User
 from webshop.orgs.scoping import NORMAL, SandboxSettings
+from webshop.search.index import item_key
 
 log = logging.getLogger(__name__)
 
@@ -264,9 +267,24 @@ def settings_for_sandbox(organisation_id: int) -> SandboxSettings | None:
     condition = active_condition(participant)
     if condition is None:
         return NORMAL
+    limited = condition.catalogue_range is CatalogueRange.LIMITED
     return SandboxSettings(raw_catalogue=condition.catalogue_variant is CatalogueVariant.RAW,
-                           limited_range=condition.catalogue_range is CatalogueRange.LIMITED,
-                           supplier_behaviour=condition.supplier_behaviour)
+                           limited_range=limited, supplier_behaviour=condition.supplier_behaviour,
+                           range_keys=core_range(participant.course) if limited else None)
+
+
+def core_range(course: Course) -> frozenset[str]:
+    """A limited range: the items the template municipality has ordered from the catalogue (its
+    everyday core list), as search keys. Everything else is out of the sandbox's search."""
+    organisation = db.session.get(Organisation, course.organisation_id)
+    assert organisation is not None
+    template = sandboxes.template_for(course.template_key.value, organisation)
+    rows = db.session.execute(
+        select(Catalogue.agreement_id, CatalogueItem.supplier_item_id).distinct()
+        .join(CatalogueItem, CatalogueItem.catalogue_id == Catalogue.id)
+        .join(OrderLine, OrderLine.item_id == CatalogueItem.id).join(Order, Order.id == OrderLine.order_id)
+        .where(Order.organisation_id == template.id))
+    return frozenset(item_key(agreement_id, sid) for agreement_id, sid in rows)
 
 
 def participant_of(user: User) -> Participant | None:

@@ -39,6 +39,7 @@ class SandboxSettings:
     raw_catalogue: bool = False
     limited_range: bool = False
     supplier_behaviour: str | None = None
+    range_keys: frozenset[str] | None = None  # limited range: the item keys (search.index.item_key) it offers
 
 
 NORMAL: Final = SandboxSettings()

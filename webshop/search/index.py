@@ -123,6 +123,7 @@ class Filters:
     price_min: Decimal | None = None
     price_max: Decimal | None = None
     include_hidden: bool = False
+    only_keys: frozenset[str] | None = None  # a limited range (a training sandbox's condition): only these items
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,8 @@ def build_query(text: str, synonyms: dict[str, list[list[str]]], filters: Filter
         low = int(filters.price_min * 100) if filters.price_min is not None else None
         high = int(filters.price_max * 100) if filters.price_max is not None else None
         clauses.append((occur.Must, q.range_query(SCHEMA, "price", tantivy.FieldType.Integer, low, high)))
+    if filters.only_keys is not None:
+        clauses.append((occur.Must, q.term_set_query(SCHEMA, "key", sorted(filters.only_keys) or ["-"])))
     keys = list(boost_keys)
     if keys:  # what the user or the unit ordered before, and favourites: ranked up, never added
         clauses.append((occur.Should, q.const_score_query(q.term_set_query(SCHEMA, "key", keys), 4.0)))
