@@ -8,6 +8,10 @@ Receivers run synchronously inside the transaction of the change, in the order l
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from blinker import Signal
+
 from webshop.approvals.services import route_submitted_order
 from webshop.cart.services import restore_returned_lines
 from webshop.delivery.outbox import queue_approved_order
@@ -20,7 +24,7 @@ from webshop.supplier.followup import sync_after_send
 from webshop.supplier.inbound import billing_received
 from webshop.supplier.simulation import schedule_answers
 
-SUBSCRIPTIONS = (
+SUBSCRIPTIONS: tuple[tuple[Signal, Callable[..., object]], ...] = (
     # approvals: a new order is refused on a hard limit, approved at once, or given its route
     (signals.submitted, route_submitted_order),
     # delivery: an approved order's EHF message goes into the outbox

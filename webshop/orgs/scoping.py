@@ -16,12 +16,12 @@ from sqlalchemy import Select, select
 from webshop.orgs.models import Organisation
 
 
-def real_organisation_ids() -> Select[tuple[int]]:
+def real_organisation_ids() -> Select[int]:
     """The ids of organisations that are not training sandboxes, for ``column.in_(...)``."""
     return select(Organisation.id).where(Organisation.is_sandbox.is_(False))
 
 
-def sandbox_organisation_ids() -> Select[tuple[int]]:
+def sandbox_organisation_ids() -> Select[int]:
     """The ids of training sandboxes, for ``column.in_(...)``."""
     return select(Organisation.id).where(Organisation.is_sandbox.is_(True))
 
