@@ -32,6 +32,7 @@ from webshop.config import INSTANCE_DIR, Config
 from webshop.extensions import babel, csrf, db, login_manager, migrate
 from webshop.health.views import bp as health_bp
 from webshop.home.views import bp as home_bp
+from webshop.invoices.views import bp as invoices_bp
 from webshop.lab import measure as lab_measure
 from webshop.lab.results_views import bp as lab_results_bp
 from webshop.lab.session_views import bp as lab_session_bp
@@ -73,7 +74,7 @@ def create_app(config: type[Config] = Config, **overrides: Any) -> Flask:
     for bp in (auth_bp, catalogue_bp, cart_bp, orders_bp, approvals_bp, admin_bp, api_bp, curation_bp,
                supplier_bp, supplier_api_bp, health_bp, backup_bp, home_bp, leader_bp,
                users_bp, account_bp, versions_bp, quality_bp, lab_session_bp,
-               lab_results_bp, lab_bp):
+               lab_results_bp, lab_bp, invoices_bp):
         app.register_blueprint(bp)
     app.register_blueprint(pages_bp)  # error pages, favicon, accessibility statement
     connect_all()  # every receiver of the order signals: webshop/subscriptions.py

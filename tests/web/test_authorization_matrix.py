@@ -170,6 +170,14 @@ RULES: dict[str, Rule] = {
     "supplier.statistics": R(COORDINATOR, CENTRAL_BUYER),
     "supplier.out_of_stock": R(COORDINATOR, CENTRAL_BUYER),
     "supplier.quarantine": R(COORDINATOR, CENTRAL_BUYER),
+    # invoices (issue 17): readers of the order see its invoices; its orderer and the unit's approvers decide
+    # deviations; the coordinator has the ready-for-payment list, its CSV and the tolerances
+    "invoices.for_order": R(*ORDER_READERS, deny="404", objects=ORG, params=SENT),
+    "invoices.decide": R(ORDERER, APPROVER, deny_roles={UNIT_MANAGER: "403", COORDINATOR: "403", **NOT_READERS},
+                         objects=ORG, params=SENT),
+    "invoices.ready": R(COORDINATOR),
+    "invoices.ready_csv": R(COORDINATOR),
+    "invoices.tolerances": R(COORDINATOR),
     # the collaboration's catalogues: the central buyer
     "curation.overview": R(CENTRAL_BUYER),
     "curation.search": R(CENTRAL_BUYER),
