@@ -14,6 +14,7 @@ from webshop.catalogue.models import CatalogueItem
 from webshop.extensions import db
 from webshop.lab import attempts, courses, results
 from webshop.lab.models import Course, Participant
+from webshop.lab.rules import Design
 from webshop.orgs.models import Organisation, Role, RoleAssignment, User
 
 TRAINER_PASSWORD = "Demo-trond-26"
@@ -178,3 +179,21 @@ def test_only_the_courses_own_trainers_see_results(app, done_course):
     stranger_client = _login(app, "trener@annen.no", "Another-trainer-26")
     for path in ("resultater", "resultater.csv", "utskrift", "direkte"):
         assert stranger_client.get(f"/opplaering/kurs/{course_id}/{path}").status_code == 404
+
+
+def test_within_subject_course_counts_each_attempt_under_its_own_condition(app, make_course):
+    course_id, logins = make_course(two_condition_spec(participants=2, design=Design.WITHIN))
+    with app.app_context():
+        for login in logins:  # each gives up at once on their first task, under their first condition
+            participant = db.session.scalar(select(Participant).join(User).where(User.email == login.login))
+            assert len(courses.planned_tasks(participant)) == 4  # two exercises under each of two conditions
+            attempts.start_next(participant, now=BASE)
+            attempts.finish(participant, gave_up=True, now=BASE + timedelta(seconds=90))
+        db.session.commit()
+        summary = results.summarise(db.session.get(Course, course_id))
+        first_exercise = summary.exercises[0]
+        orders = sorted(x.condition for x in logins)  # "AB" and "BA": one starts under each condition
+        assert orders == ["AB", "BA"]
+        assert [(c.condition.key, c.rate.n, c.rate.successes) for c in first_exercise.cells] == [("A", 1, 0),
+                                                                                                   ("B", 1, 0)]
+        assert [s.condition for s in summary.sus] == [None]  # SUS once for everybody
