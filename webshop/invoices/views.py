@@ -128,8 +128,9 @@ def tolerances():
         organisation = db.session.get(Organisation, current_user.organisation_id)
         assert organisation is not None
         with transaction(url_for("invoices.tolerances")):
-            services.set_tolerance(organisation, quantity=form.quantity.data or Decimal(0), price=form.price.data or Decimal(0),
-                                   three_way=bool(form.three_way.data), by=current_user)
+            services.set_tolerance(organisation, quantity=form.quantity.data or Decimal(0),
+                                   price=form.price.data or Decimal(0), three_way=bool(form.three_way.data),
+                                   by=current_user)
         flash(_("Toleransene er lagret, og åpne fakturaer er avstemt på nytt."), "success")
         return redirect(url_for("invoices.tolerances"))
     return render_template("invoices/tolerances.html", form=form), 400 if form.errors else 200
