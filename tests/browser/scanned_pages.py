@@ -80,6 +80,10 @@ PAGES: dict[str, Scan] = {
     "supplier.statistics": scan(CENTRAL_BUYER),
     "supplier.out_of_stock": scan(CENTRAL_BUYER),
     "supplier.quarantine": scan(CENTRAL_BUYER),
+    # the training lab's trainer pages (issue 12)
+    "lab.index": scan(TRAINER),
+    "lab.create": scan(TRAINER),
+    "lab.library": scan(TRAINER),
 }
 
 # Pages that are no route of their own: (name, role, path, expected status).
