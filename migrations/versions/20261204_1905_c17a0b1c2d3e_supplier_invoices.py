@@ -1,4 +1,4 @@
-"""supplier_invoices, supplier_invoice_lines, invoice_tolerances (issue 17: EHF invoices matched against order and goods receipt)
+"""supplier_invoices, supplier_invoice_lines, invoice_tolerances, supplier_settings.invoice_behaviour (issue 17: EHF invoices matched against order and goods receipt)
 
 Revision ID: c17a0b1c2d3e
 Revises: e5f6a7b8c9d0
@@ -18,6 +18,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('supplier_settings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('invoice_behaviour', sa.String(length=20), server_default='off', nullable=False))
     op.create_table(
         'invoice_tolerances',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -105,3 +107,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_supplier_invoices_order_id'))
     op.drop_table('supplier_invoices')
     op.drop_table('invoice_tolerances')
+    with op.batch_alter_table('supplier_settings', schema=None) as batch_op:
+        batch_op.drop_column('invoice_behaviour')

@@ -12,7 +12,16 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from webshop.params import FiniteDecimalField
 from webshop.supplier.endpoints import EndpointRefused, check_endpoint_url, loopback_allowed
 from webshop.supplier.rules import Behaviour, TransportKind
+from webshop.supplier.simulated_invoices import InvoiceBehaviour
 
+INVOICE_LABELS = {
+    InvoiceBehaviour.OFF: _l("Ingen faktura"),
+    InvoiceBehaviour.EXACT: _l("Nøyaktig det som er levert"),
+    InvoiceBehaviour.PARTIAL: _l("To delfakturaer"),
+    InvoiceBehaviour.OVER: _l("Overfakturert: én enhet for mye"),
+    InvoiceBehaviour.WRONG_PRICE: _l("Feil pris: én krone over avtalt pris"),
+    InvoiceBehaviour.NO_ORDER: _l("Uten ordrenummer"),
+}
 TRANSPORT_LABELS = {
     TransportKind.FOLDER: _l("Mappe (standard)"),
     TransportKind.HTTP: _l("HTTP POST til leverandøren"),
@@ -49,7 +58,7 @@ ENDPOINT_MESSAGES = {
 }
 SIMULATOR_FIELDS = ("behaviour", "out_of_stock_items", "out_of_stock_lines", "backorder_days",
                     "quantity_change_percent", "price_change_percent", "answer_delay_seconds", "delivery_parts",
-                    "part_interval_minutes")
+                    "part_interval_minutes", "invoice_behaviour")
 TRANSPORT_FIELDS = ("transport", "endpoint_url")
 
 
@@ -68,6 +77,8 @@ class SimulatorForm(FlaskForm):
     answer_delay_seconds = _int(_l("Svarer etter (sekunder)"), 0, 14 * 24 * 3600, 0)
     delivery_parts = _int(_l("Leverer i antall deler"), 1, 10, 1)
     part_interval_minutes = _int(_l("Tid mellom delleveranser (minutter)"), 0, 30 * 24 * 60, 1440)
+    invoice_behaviour = SelectField(_l("Faktura fra den simulerte leverandøren"), default="off",
+                                    choices=[SelectChoice(k.value, v) for k, v in INVOICE_LABELS.items()])
 
 
 class SettingsForm(SimulatorForm):

@@ -32,6 +32,8 @@ class SupplierSettings(Model):
     answer_delay_seconds: Mapped[int] = mapped_column(Integer, default=0)
     delivery_parts: Mapped[int] = mapped_column(Integer, default=1)
     part_interval_minutes: Mapped[int] = mapped_column(Integer, default=1440)
+    # the simulator's invoices (issue 17): off, exact, partial, over, wrong_price, no_order
+    invoice_behaviour: Mapped[str] = mapped_column(String(20), default="off", server_default="off")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # POST /api/v1/ehf/inbound: only a SHA-256 of the supplier's bearer token is kept (shown once when made)

@@ -8,13 +8,15 @@ Plain Python over ``ehf`` models: the caller schedules the documents.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Final
 
 from ehf import model
+from ehf.despatch_advice import parse_despatch_advice
 from ehf.invoice import BillingParty, InvoiceLine, build_invoice, make_invoice
+from webshop.supplier.simulator import Scheduled
 
 HUNDREDTH: Final = Decimal("0.01")
 
@@ -93,3 +95,20 @@ def invoices_for(order: model.Order, behaviour: InvoiceBehaviour, today: date,
         line, quantity = billed[0]
         lines[0] = _line(1, line, quantity, price_add=Decimal(1))
     return [(1, build(number, lines, with_order=behaviour is not InvoiceBehaviour.NO_ORDER))]
+
+
+def scheduled_invoices(order: model.Order, behaviour: str, answers: list[Scheduled], now: datetime
+                       ) -> list[Scheduled]:
+    """The invoices to send after the simulator's other ``answers``: billing what the despatch advices
+    deliver, the first part a minute after the first delivery, the rest a minute after the last."""
+    wanted = InvoiceBehaviour(behaviour) if behaviour in {b.value for b in InvoiceBehaviour} else InvoiceBehaviour.OFF
+    despatches = [a for a in answers if a.kind == "despatch_advice"]
+    if wanted is InvoiceBehaviour.OFF or not despatches:
+        return []
+    delivered: dict[str, Decimal] = {}
+    for answer in despatches:
+        for line in parse_despatch_advice(answer.xml).lines:
+            delivered[line.order_line_id] = delivered.get(line.order_line_id, Decimal(0)) + line.delivered_quantity
+    first, last = min(a.delay for a in despatches), max(a.delay for a in despatches)
+    return [Scheduled((first if part == 0 else last) + timedelta(minutes=1), "invoice", xml)
+            for part, xml in invoices_for(order, wanted, (now + last).date(), delivered)]

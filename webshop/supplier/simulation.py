@@ -17,6 +17,7 @@ from webshop.orders.models import Order, OrderDocument
 from webshop.orgs.scoping import is_real_organisation, sandbox_settings
 from webshop.supplier.models import SimulatedMessage, SupplierSettings
 from webshop.supplier.rules import Behaviour
+from webshop.supplier.simulated_invoices import scheduled_invoices
 from webshop.supplier.simulator import SimConfig, simulate
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def sandbox_supplier(order: Order, settings: SupplierSettings | None) -> Supplie
     answer = SupplierSettings(supplier_id=order.supplier_id, behaviour=Behaviour(wanted or Behaviour.ACCEPT))
     if settings is not None:
         for key in ("out_of_stock_items", "out_of_stock_lines", "backorder_days", "quantity_change_percent",
-                    "price_change_percent", "delivery_parts", "part_interval_minutes"):
+                    "price_change_percent", "delivery_parts", "part_interval_minutes", "invoice_behaviour"):
             setattr(answer, key, getattr(settings, key))
     if answer.behaviour is Behaviour.PARTIAL and not answer.out_of_stock_items and not answer.out_of_stock_lines:
         answer.out_of_stock_lines = 2  # the study's situation: two lines out of stock
@@ -59,6 +60,7 @@ def order_delivered(order: Order, document: OrderDocument, *, now: datetime) -> 
         return 0
     sent = parse_order(document.xml)  # the simulator reads the real EHF order, as a supplier would
     answers = simulate(sent, sim_config(settings), now)
+    answers += scheduled_invoices(sent, settings.invoice_behaviour or "off", answers, now)
     for answer in answers:
         db.session.add(SimulatedMessage(supplier_id=order.supplier_id, order_id=order.id, kind=answer.kind,
                                         xml=answer.xml, due_at=now + answer.delay))
