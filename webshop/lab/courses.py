@@ -14,10 +14,12 @@ from datetime import date
 from decimal import Decimal
 
 from flask import has_request_context, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from webshop import audit, mail
 from webshop.catalogue.models import Catalogue, CatalogueItem
+from webshop.errors import DomainError
 from webshop.extensions import db
 from webshop.lab import exercises, sandboxes
 from webshop.lab.models import Attempt, Condition, Course, CourseExercise, Exercise, Participant
@@ -43,7 +45,7 @@ MAX_PARTICIPANTS = 60
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read from a printed card
 
 
-class CourseError(ValueError):
+class CourseError(DomainError, ValueError):
     """The course cannot be made as asked (the message says why, in Norwegian)."""
 
 
@@ -89,27 +91,27 @@ def new_password() -> str:
 
 def _check(spec: CourseSpec) -> None:
     if not spec.name.strip():
-        raise CourseError("Kurset må ha et navn.")
+        raise CourseError(_("Kurset må ha et navn."))
     keys = [c.key for c in spec.conditions]
     if not keys:
-        raise CourseError("Kurset må ha minst én betingelse.")
+        raise CourseError(_("Kurset må ha minst én betingelse."))
     if len(set(keys)) != len(keys):
-        raise CourseError("To betingelser har samme bokstav.")
+        raise CourseError(_("To betingelser har samme bokstav."))
     total = spec.participants + len(spec.invited_emails)
     if not 1 <= total <= MAX_PARTICIPANTS:
-        raise CourseError(f"Et kurs har mellom 1 og {MAX_PARTICIPANTS} deltakere.")
+        raise CourseError(_("Et kurs har mellom 1 og %(max)s deltakere.", max=MAX_PARTICIPANTS))
     if not spec.exercise_keys:
-        raise CourseError("Velg minst én oppgave.")
+        raise CourseError(_("Velg minst én oppgave."))
     if spec.assignment is Assignment.MANUAL and spec.design is Design.BETWEEN:
         missing = [participant_code(n) for n in range(1, total + 1) if participant_code(n) not in spec.manual]
         if missing or any(v not in keys for v in spec.manual.values()):
-            raise CourseError("Ved manuell fordeling må hver deltaker få en av kursets betingelser.")
+            raise CourseError(_("Ved manuell fordeling må hver deltaker få en av kursets betingelser."))
 
 
 def _library_exercise(key: str, organisation_id: int) -> Exercise:
     found = exercises.library_exercise(key, organisation_id)
     if found is None:
-        raise CourseError(f"Oppgaven «{key}» finnes ikke i biblioteket.")
+        raise CourseError(_("Oppgaven «%(key)s» finnes ikke i biblioteket.", key=key))
     return found
 
 
@@ -119,7 +121,7 @@ def create_course(spec: CourseSpec, *, organisation: Organisation, by: User | No
     one per invited address) with a sandbox cloned from the template; return the logins."""
     _check(spec)
     if organisation.is_sandbox:
-        raise CourseError("Et kurs hører til en ekte kommune.")
+        raise CourseError(_("Et kurs hører til en ekte kommune."))
     rng = rng or random.Random(secrets.randbits(64))
     exercises.ensure_builtin()
     chosen = [_library_exercise(k, organisation.id) for k in spec.exercise_keys]
