@@ -152,3 +152,18 @@ def test_limited_range_condition_offers_only_the_municipalitys_core_list(app, ma
     assert "Knekkebrød Wasa Husman" in full.get("/katalog?q=knekkebrød").get_data(as_text=True)
     assert "Knekkebrød Wasa Husman" not in limited.get("/katalog?q=knekkebrød").get_data(as_text=True)
     assert "Farin 1 kg" in limited.get("/katalog?q=farin").get_data(as_text=True)  # Fjellbygd orders it: in the list
+
+
+def test_nobody_is_reminded_about_a_sandbox_order(app, make_course):
+    from webshop.approvals.reminders import escalate_and_remind
+
+    _course, logins = make_course(two_condition_spec(participants=1))
+    order = _order_farin(app, logins[0])
+    with app.app_context():
+        db.session.execute(Order.__table__.update().where(Order.id == order.id)
+                           .values(submitted_at=datetime.now(UTC) - timedelta(days=40)))
+        db.session.commit()
+        result = escalate_and_remind()
+        assert order.number not in result.escalated
+        assert not [m for m in result.mails if "opplaering.invalid" in str(m["To"])]
+        db.session.rollback()

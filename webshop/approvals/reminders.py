@@ -28,6 +28,7 @@ from webshop.mail import MailSettings, send_mails  # noqa: F401  (MailSettings: 
 from webshop.orders.models import Order
 from webshop.orders.rules import OrderStatus
 from webshop.orgs.models import Role, RoleAssignment, User
+from webshop.orgs.scoping import real_organisation_ids
 
 OSLO = ZoneInfo("Europe/Oslo")
 approvals_cli = AppGroup("approvals", help="Approval workflow: escalation and reminders.")
@@ -56,7 +57,9 @@ def escalate_and_remind(*, mail_from: str = "innkjop@localhost") -> ReminderResu
     result = ReminderResult()
     now = utcnow()
     today = now.astimezone(OSLO).date()
-    orders = db.session.scalars(select(Order).where(Order.status == OrderStatus.PENDING_APPROVAL)
+    # a training sandbox's orders wait for simulated colleagues: nobody is reminded or mailed about them
+    orders = db.session.scalars(select(Order).where(Order.status == OrderStatus.PENDING_APPROVAL,
+                                                    Order.organisation_id.in_(real_organisation_ids()))
                                 .options(selectinload(Order.lines))).all()
     mails = result.mails
     for order in orders:
