@@ -167,3 +167,21 @@ def test_nobody_is_reminded_about_a_sandbox_order(app, make_course):
         assert order.number not in result.escalated
         assert not [m for m in result.mails if "opplaering.invalid" in str(m["To"])]
         db.session.rollback()
+
+
+def test_a_sandbox_item_request_never_reaches_the_central_buyer(app, make_course):
+    _course, logins = make_course(two_condition_spec(participants=1))
+    client = _login(app, logins[0])
+    response = client.post("/katalog/etterlys", data={"query": "navneskiltholder", "description": "Finnes ikke"})
+    assert response.status_code in (200, 302)
+    with app.app_context():
+        from webshop.catalogue.models import ItemRequest
+
+        request = db.session.scalar(select(ItemRequest).where(ItemRequest.query == "navneskiltholder"))
+        assert request is not None and request.organisation.is_sandbox
+        request_id = request.id
+    buyer = app.test_client()
+    assert buyer.post("/logg-inn", data={"email": "ingrid.haugland@example.no",
+                                         "password": "Demo-ingrid-26"}).status_code == 302
+    assert "navneskiltholder" not in buyer.get("/forvaltning/etterlysninger").get_data(as_text=True)
+    assert buyer.post(f"/forvaltning/etterlysninger/{request_id}/sendt").status_code == 404

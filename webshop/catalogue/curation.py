@@ -165,7 +165,7 @@ def quality_report(catalogue: Catalogue, *, days: int = 90) -> QualityReport:
             SearchLog.created_at >= since)
         .group_by(func.lower(SearchLog.query)).order_by(func.count().desc()).limit(LIST_LIMIT))]
     report.requests = list(db.session.scalars(select(ItemRequest).where(
-        ItemRequest.organisation_id.in_(members),
+        ItemRequest.organisation_id.in_(members), ItemRequest.organisation_id.in_(real_organisation_ids()),
         ItemRequest.status.in_([ItemRequestStatus.OPEN, ItemRequestStatus.SENT]),
         or_(ItemRequest.agreement_id.is_(None), ItemRequest.agreement_id == catalogue.agreement_id))
         .order_by(ItemRequest.created_at.desc()).limit(LIST_LIMIT)))

@@ -184,7 +184,8 @@ def min_order(agreement_id: int):
 
 @bp.get("/etterlysninger")
 def requests():
-    orgs = select(Organisation.id).where(Organisation.collaboration_id == curation.collaboration_of(current_user))
+    orgs = select(Organisation.id).where(Organisation.collaboration_id == curation.collaboration_of(current_user),
+                                         Organisation.is_sandbox.is_(False))  # a training lab's requests stay there
     rows = db.session.scalars(select(ItemRequest).where(ItemRequest.organisation_id.in_(orgs))
                               .order_by(ItemRequest.created_at.desc()).limit(200)).all()
     return render_template("catalogue/curation/requests.html", requests=rows, form=EmptyForm())
@@ -193,7 +194,8 @@ def requests():
 @bp.post("/etterlysninger/<int:request_id>/sendt")
 def request_sent(request_id: int):
     found = db.session.get(ItemRequest, request_id)
-    if found is None or found.organisation.collaboration_id != curation.collaboration_of(current_user):
+    if found is None or found.organisation.is_sandbox \
+            or found.organisation.collaboration_id != curation.collaboration_of(current_user):
         abort(404)
     if not EmptyForm().validate():
         abort(400)

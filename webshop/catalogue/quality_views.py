@@ -30,7 +30,8 @@ bp.add_app_template_filter(lambda s: REQUEST_STATUS.get(s, s), "request_status")
 @bp.post("/etterlysninger/<int:request_id>/svar")
 def answer(request_id: int):
     found = db.session.get(ItemRequest, request_id)
-    if found is None or found.organisation.collaboration_id != curation.collaboration_of(current_user):
+    if found is None or found.organisation.is_sandbox \
+            or found.organisation.collaboration_id != curation.collaboration_of(current_user):
         abort(404)
     if not EmptyForm().validate():
         abort(400)
