@@ -130,4 +130,4 @@ def test_wrong_root() -> None:
 
 def test_unknown_document_type_in_validate() -> None:
     with pytest.raises(EhfError, match="No validation rules"):
-        validate(b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>')
+        validate(b'<Reminder xmlns="urn:oasis:names:specification:ubl:schema:xsd:Reminder-2"/>')
