@@ -116,3 +116,15 @@ def test_tolerances_are_the_coordinators_and_match_again(sent_order, deliver, in
                              .order_by(AuditEvent.id)).all()
     assert comments == ["antall 0, pris 0.49 kr, treveis ja", "antall 0, pris 0.50 kr, treveis ja"]
     assert login_as(world.orderer).post("/fakturaer/toleranser", data={"price": "5"}).status_code == 403
+
+
+def test_leader_figures_count_invoices_with_and_without_order_number(app, sent_order, intake):
+    from flask import render_template
+
+    intake(invoice_xml(sent_order, [("1", "10", "52.00")], number="F-1"))
+    intake(invoice_xml(sent_order, [("1", "1", "52.00")], number="K-1", credit=True))
+    intake(invoice_xml(None, [("1", "1", "52.00")], number="F-2"))
+    with app.test_request_context():
+        html = render_template("invoices/_leader_figures.html")
+    text = re.sub(r"\s+", " ", lxml.html.fromstring(html).text_content())
+    assert "Med ordrenummer (avstemt mot ordre) 2 Uten ordrenummer (i karantene) 1" in text

@@ -64,6 +64,12 @@ def invoice_status_label(status: rules.InvoiceStatus) -> str:
     return str(STATUS_LABELS[status])
 
 
+@bp.app_template_global()
+def invoice_order_figures() -> tuple[int, int]:
+    """For the leader's figures (``invoices/_leader_figures.html``): invoices with and without an order number."""
+    return services.invoice_counts_with_and_without_order()
+
+
 @bp.app_template_filter("deviation_labels")
 def deviation_labels(value: str) -> str:
     return ", ".join(str(DEVIATION_LABELS.get(rules.Deviation(v), v)) for v in value.split(",") if v)
