@@ -128,3 +128,23 @@ def test_leader_figures_count_invoices_with_and_without_order_number(app, sent_o
         html = render_template("invoices/_leader_figures.html")
     text = re.sub(r"\s+", " ", lxml.html.fromstring(html).text_content())
     assert "Med ordrenummer (avstemt mot ordre) 2 Uten ordrenummer (i karantene) 1" in text
+
+
+def test_deviation_inbox_and_decide_predicate_are_twins(app, sent_order, deliver, intake, login_as, world, store):
+    """Every demo person: the inbox lists exactly the invoices ``can_decide_invoice`` allows."""
+    from webshop.extensions import db
+    from webshop.invoices import services
+    from webshop.orgs.models import User
+
+    intake(invoice_xml(sent_order, [("1", "10", "53.00")], number="F-1"))
+    with app.app_context():
+        invoice = db.session.scalar(select(SupplierInvoice))
+        allowed = {}
+        for user in db.session.scalars(select(User)):
+            listed = [i.id for i in db.session.scalars(services.decidable_invoices(user))]
+            assert listed == ([invoice.id] if services.can_decide_invoice(user, invoice) else []), user.email
+            allowed[user.email] = bool(listed)
+    assert {email for email, yes in allowed.items() if yes} == {"ola@lia.no", "kari@lia.no", "siri@lia.no"}
+    page = page_text(login_as(world.approver).get("/fakturaer/avvik"))
+    assert "Faktura F-1" in page
+    assert "Ingen fakturaavvik venter på deg" in page_text(login_as(world.other_orderer).get("/fakturaer/avvik"))

@@ -175,6 +175,7 @@ RULES: dict[str, Rule] = {
     "invoices.for_order": R(*ORDER_READERS, deny="404", objects=ORG, params=SENT),
     "invoices.decide": R(ORDERER, APPROVER, deny_roles={UNIT_MANAGER: "403", COORDINATOR: "403", **NOT_READERS},
                          objects=ORG, params=SENT),
+    "invoices.deviations": R(*ROLES),  # only ever the invoices of the user's own orders and approved units
     "invoices.ready": R(COORDINATOR),
     "invoices.ready_csv": R(COORDINATOR),
     "invoices.tolerances": R(COORDINATOR),

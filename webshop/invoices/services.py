@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from ehf.invoice import DocumentKind, Invoice
 from webshop import audit
@@ -149,6 +149,15 @@ def can_decide_invoice(user: User, invoice: SupplierInvoice) -> bool:
     if user.organisation_id != order.organisation_id:
         return False
     return order.orderer_id == user.id or order.unit_id in user.unit_ids(Role.APPROVER)
+
+
+def decidable_invoices(user: User) -> Select[SupplierInvoice]:
+    """The invoices ``can_decide_invoice`` lets ``user`` decide, waiting for a decision (the deviation inbox)."""
+    mine = or_(Order.orderer_id == user.id, Order.unit_id.in_(user.unit_ids(Role.APPROVER)))
+    return (select(SupplierInvoice).join(Order, Order.id == SupplierInvoice.order_id)
+            .where(Order.organisation_id == user.organisation_id, mine,
+                   SupplierInvoice.status.in_(rules.UNDECIDED_DEVIATIONS))
+            .order_by(SupplierInvoice.received_at, SupplierInvoice.id))
 
 
 def decide_invoice(invoice: SupplierInvoice, *, accept: bool, reason: str, by: User) -> None:

@@ -37,6 +37,12 @@ def can_manage_invoices(user: User) -> bool:
     return user.has_role(Role.COORDINATOR)
 
 
+@bp.app_template_global()
+def can_see_invoice_deviations(user: User) -> bool:
+    """The deviation inbox in the menu: people who order or approve (anyone may open it; it lists only theirs)."""
+    return bool(user.unit_ids(Role.ORDERER) or user.unit_ids(Role.APPROVER))
+
+
 def can_decide_for_order(user: User, order: Order) -> bool:
     """Twin of ``services.can_decide_invoice`` for the order's page."""
     return user.organisation_id == order.organisation_id and (
@@ -106,6 +112,14 @@ def decide(order_id: int):
                                 by=current_user)
     flash(_("Fakturaen er godtatt.") if form.decision.data == "accept" else _("Fakturaen er bestridt."), "success")
     return redirect(back)
+
+
+@bp.get("/fakturaer/avvik")
+@login_required
+def deviations():
+    """The invoices in deviation the user may accept or dispute: their own orders and their units' as approver."""
+    invoices = list(db.session.scalars(services.decidable_invoices(current_user)))
+    return render_template("invoices/deviations.html", invoices=invoices)
 
 
 @bp.get("/fakturaer/klar-til-betaling")
