@@ -223,7 +223,7 @@ def _target_line(scale: _Scale, targets: Sequence[Decimal | None], label: str, f
 def _table(title: str, categories: Sequence[str], series: Sequence[Series], targets: Sequence[Decimal | None],
            fmt: Formatter, target_label: str, category_label: str, table: str) -> str:
     visible = table == "visible"
-    cls = "ds-table chart-table" if visible else "ds-sr-only chart-table chart-table--print"
+    cls = "ds-table chart-table" if visible else "chart-table"
     head = [f'<th scope="col">{escape(category_label)}</th>']
     head += [f'<th scope="col">{escape(s.name)}</th>' for s in series]
     has_target = any(t is not None for t in targets)
@@ -239,8 +239,14 @@ def _table(title: str, categories: Sequence[str], series: Sequence[Series], targ
             target = targets[i]
             cells.append(f"<td>{'–' if target is None else escape(fmt(target))}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<table class="{cls}"><caption>{escape(title)}</caption><thead><tr>{"".join(head)}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    table_html = (f'<table class="{cls}"><caption>{escape(title)}</caption><thead><tr>{"".join(head)}</tr></thead>'
+                  f'<tbody>{"".join(rows)}</tbody></table>')
+    if visible:
+        return table_html
+    # A hidden table sits in a hidden block: a visually hidden <table> keeps its content width and
+    # made a 320 px page scroll sideways; a block can shrink to one pixel.
+    return f'<div class="ds-sr-only chart-table--print">{table_html}</div>'
+
 
 
 def _render(kind: str, title: str, categories: Sequence[str], series: Sequence[Series], *,
