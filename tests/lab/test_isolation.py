@@ -185,3 +185,18 @@ def test_a_sandbox_item_request_never_reaches_the_central_buyer(app, make_course
                                          "password": "Demo-ingrid-26"}).status_code == 302
     assert "navneskiltholder" not in buyer.get("/forvaltning/etterlysninger").get_data(as_text=True)
     assert buyer.post(f"/forvaltning/etterlysninger/{request_id}/sendt").status_code == 404
+
+
+def test_the_central_buyer_does_not_administer_sandbox_people(app, make_course):
+    _course, logins = make_course(two_condition_spec(participants=1))
+    buyer = app.test_client()
+    assert buyer.post("/logg-inn", data={"email": "ingrid.haugland@example.no",
+                                         "password": "Demo-ingrid-26"}).status_code == 302
+    response = buyer.get("/brukere/")
+    assert response.status_code == 200
+    listing = response.get_data(as_text=True)
+    assert "ola.brekke@fjellbygd.kommune.no" in listing  # the collaboration's real people are listed
+    assert "opplaering.invalid" not in listing and "Øvingskommune" not in listing
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == logins[0].login))
+    assert buyer.get(f"/brukere/{user_id}").status_code in (403, 404)

@@ -92,14 +92,16 @@ def account_of(user: User) -> Account:
 
 
 def can_manage(by: User, person: User) -> bool:
-    return can_manage_account(actor_of(by), account_of(person))
+    # a training sandbox's people belong to its course (webshop/lab), not to the user administration
+    return not person.organisation.is_sandbox and can_manage_account(actor_of(by), account_of(person))
 
 
 def managed_organisations(by: User) -> Select[Organisation]:
     """The municipalities whose people ``by`` administers (their own, or the collaboration's)."""
     query = select(Organisation)
     if by.has_role(Role.CENTRAL_BUYER):
-        return query.where(Organisation.collaboration_id == by.organisation.collaboration_id)
+        return query.where(Organisation.collaboration_id == by.organisation.collaboration_id,
+                           Organisation.is_sandbox.is_(False))  # the training lab's sandboxes are the course's
     if by.has_role(Role.COORDINATOR):
         return query.where(Organisation.id == by.organisation_id)
     return query.where(Organisation.id.is_(None))
