@@ -80,6 +80,10 @@ PAGES: dict[str, Scan] = {
     "supplier.statistics": scan(CENTRAL_BUYER),
     "supplier.out_of_stock": scan(CENTRAL_BUYER),
     "supplier.quarantine": scan(CENTRAL_BUYER),
+    "invoices.for_order": scan(ORDERER),  # issue 17
+    "invoices.deviations": scan(ORDERER, APPROVER),
+    "invoices.ready": scan(COORDINATOR),
+    "invoices.tolerances": scan(COORDINATOR),
     # the training lab's trainer pages (issue 12)
     "lab.index": scan(TRAINER),
     "lab.create": scan(TRAINER),
