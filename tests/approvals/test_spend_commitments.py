@@ -53,8 +53,8 @@ def test_orderer_statistics_count_delivered_orders(world, set_policy, place, sto
     place(world.orderer, world.items["PEN-1"], world.school, "1")
     store.execute(update(Order).where(Order.id == first.id).values(status=OrderStatus.DELIVERED))
     store.commit()
-    from webshop.leader.services import orderer_stats
     from webshop.extensions import db
+    from webshop.leader.services import orderer_stats
     from webshop.orgs.models import Unit
 
     with app.app_context():
