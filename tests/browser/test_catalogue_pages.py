@@ -50,14 +50,14 @@ def test_orderer_and_central_buyer_catalogue_pages(live_server, page: Page, worl
 
     page.get_by_role("button", name="Logg ut").click()
     log_in(page, live_server, buyer.email)
-    page.get_by_role("link", name="Katalogforvaltning").click()
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Katalogforvaltning").click()
     expect(page.get_by_role("heading", name="Katalogforvaltning")).to_be_visible()
     assert_accessible(page, "curation overview")
     page.get_by_role("link", name="Kvalitetsrapport").click()
     expect(page.get_by_role("button", name="Etterlys hos leverandøren: laminatorlommer")).to_be_visible()
     assert_accessible(page, "quality report")
 
-    page.get_by_role("link", name="Katalogforvaltning").click()
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Katalogforvaltning").click()
     page.get_by_role("link", name="Søk etter varer").click()
     page.get_by_label("Søk i katalogene").fill("farin")
     page.get_by_label("Søk i katalogene").press("Enter")
@@ -71,7 +71,7 @@ def test_orderer_and_central_buyer_catalogue_pages(live_server, page: Page, worl
     expect(page.get_by_text("Varen er oppdatert.")).to_be_visible()
     assert_accessible(page, "curation of an item, saved")
 
-    page.get_by_role("link", name="Katalogforvaltning").click()
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Katalogforvaltning").click()
     page.get_by_role("link", name="Synonymlister").click()
     expect(page.get_by_role("listitem").filter(has_text="farin, sukker")).to_be_visible()
     assert_accessible(page, "synonyms")

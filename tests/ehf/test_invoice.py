@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -217,8 +218,8 @@ def _unit_expectations() -> list[Expectation]:
     if not BILLING_REPO.is_dir():
         return []
     out: list[Expectation] = []
-    tmp = Path(os.environ.get("TMPDIR", "/tmp")) / "billing-unit-tests"
-    tmp.mkdir(exist_ok=True)
+    # one folder per process: pytest-xdist workers collect at the same time
+    tmp = Path(tempfile.mkdtemp(prefix="billing-unit-tests-"))
     for rule in OFFICIAL_UNIT_TESTS:
         target = tmp / f"{rule}.xml"
         target.write_bytes(_official(f"rules/unit-UBL-PEPPOL/{rule}.xml"))

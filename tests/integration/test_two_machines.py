@@ -218,6 +218,7 @@ def test_two_machines_each_with_its_own_index(machines, world, store, tmp_path):
     _wait(lambda: (b.index_dir / v2_key / "meta.json").is_file(), 60, "B's own index of version 2")
 
     # 3. B's worker is killed in the middle of building version 3: B keeps serving version 2's index.
+    (hold / "building").unlink(missing_ok=True)  # an earlier build left it: wait for version 3's own
     (hold / "hold").touch()
     v3 = tmp_path / "v3.csv"
     v3.write_text(CSV_HEAD + V1_ROWS + "REG-1;Tusj regnbue;Fire farger;44121708;EA;21.00\n"
@@ -227,7 +228,7 @@ def test_two_machines_each_with_its_own_index(machines, world, store, tmp_path):
     v3_id = _live_catalogue_id(store)
     v3_key = store.get(Catalogue, v3_id).search_key
     _wait(lambda: (hold / "building").exists(), 60, "B's worker started building version 3")
-    assert list(b.index_dir.glob(f".tmp-{v3_key}@*")), "the build in progress writes a temporary folder"
+    _wait(lambda: list(b.index_dir.glob(f".tmp-{v3_key}@*")), 30, "B's build in progress writes a temporary folder")
     assert b.worker is not None
     b.worker.send_signal(signal.SIGKILL)
     b.worker.wait(timeout=10)

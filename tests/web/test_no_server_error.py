@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import html as lxml_html
 from test_authorization_matrix import RULES, _build, _url
 
-AWKWARD = ["   ", "2,5", "9" * 40, "ø" * 5000]  # a NUL: test_error_pages.py (refused before any view)
+AWKWARD = ["   ", "2,5", "9" * 40, "ø" * 5000]  # a NUL: test_error_pages_in_layout.py (refused before any view)
 SKIP_ACTIONS = ("/logg-ut", "/sprak")  # would end the session or switch the language under the crawl
 FIELD_TYPES = {"text", "search", "number", "email", "hidden", "textarea", "date", "url", "tel", "password"}
 
